@@ -1,0 +1,4 @@
+// Public surface of core: API types, errors and pure helpers. Imports nothing else in src/.
+export * from './errors.js';
+export * from './types.js';
+export * from './resources.js';

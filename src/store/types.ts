@@ -1,0 +1,76 @@
+// The store holds bytes by key and knows nothing about Kubernetes (kine's Backend, etcd's KV).
+//
+// Contract:
+// - Every successful write gets a new, strictly increasing revision (one counter for the whole
+//   store). `modRevision` of a key is the revision of its last write; `createRevision` the
+//   revision that created it. A new, empty store is at revision 0; the first write is 1.
+// - `update` and `delete` with an expected revision are compare-and-swap: they fail with
+//   StoreError('Conflict') when the key's modRevision differs, StoreError('NotFound') when
+//   the key does not exist. `create` fails with StoreError('KeyExists').
+// - `list(prefix)` returns keys in byte order. With `revision`, it returns the state as of that
+//   revision; a revision below the compacted one fails with StoreError('Compacted'); a revision
+//   above the current one fails with StoreError('FutureRevision').
+// - `watch(prefix, afterRevision)` yields every change with revision > afterRevision to keys
+//   under prefix, in revision order, none lost, none twice, then keeps yielding live changes
+//   until the signal aborts. A start below the compacted revision fails with 'Compacted'
+//   (before yielding anything). Deletes carry the last value as `prev`.
+// - Compaction removes history older than a window; current values are never compacted.
+
+export interface KeyValue {
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly createRevision: number;
+  readonly modRevision: number;
+}
+
+export type StoreEvent =
+  | { readonly type: 'put'; readonly kv: KeyValue; readonly prev?: KeyValue }
+  | { readonly type: 'delete'; readonly key: string; readonly revision: number; readonly prev: KeyValue };
+
+export interface ListOptions {
+  /** At most this many key-values (0 or undefined = all). */
+  readonly limit?: number;
+  /** Only keys strictly greater than this one (pagination). */
+  readonly startAfter?: string;
+  /** Read as of this revision (0 or undefined = current). */
+  readonly revision?: number;
+}
+
+export interface ListResult {
+  readonly kvs: readonly KeyValue[];
+  /** The revision the list was read at. */
+  readonly revision: number;
+  /** True when keys past the last returned one remain. */
+  readonly more: boolean;
+}
+
+export interface Store {
+  get(key: string): Promise<KeyValue | undefined>;
+  list(prefix: string, opts?: ListOptions): Promise<ListResult>;
+  /** How many keys exist under the prefix now. */
+  count(prefix: string): Promise<number>;
+  create(key: string, value: Uint8Array): Promise<KeyValue>;
+  update(key: string, value: Uint8Array, expectedModRevision: number): Promise<KeyValue>;
+  delete(key: string, expectedModRevision?: number): Promise<KeyValue>;
+  watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent>;
+  currentRevision(): Promise<number>;
+  /** The oldest revision that list-at-revision and watch can still start from. */
+  compactedRevision(): Promise<number>;
+  /** Drop history at or below `revision` (current values stay). */
+  compact(revision: number): Promise<void>;
+  /** Size of the backing data in bytes (for metrics). */
+  size(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export type StoreErrorCode = 'KeyExists' | 'NotFound' | 'Conflict' | 'Compacted' | 'FutureRevision' | 'Closed';
+
+export class StoreError extends Error {
+  constructor(readonly code: StoreErrorCode, message?: string, readonly currentRevision?: number) {
+    super(message ?? code);
+    this.name = 'StoreError';
+  }
+}
+
+export const isStoreError = (e: unknown, code?: StoreErrorCode): e is StoreError =>
+  e instanceof StoreError && (code === undefined || e.code === code);
