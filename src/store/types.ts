@@ -3,18 +3,28 @@
 // Contract:
 // - Every successful write gets a new, strictly increasing revision (one counter for the whole
 //   store). `modRevision` of a key is the revision of its last write; `createRevision` the
-//   revision that created it. A new, empty store is at revision 0; the first write is 1.
+//   revision that created it. A new SQLite store is at revision 0 and its first write is 1
+//   (other backends may start elsewhere; only monotonicity is promised).
+// - Keys are non-empty, well-formed strings ordered and prefix-matched by their UTF-8 bytes.
 // - `update` and `delete` with an expected revision are compare-and-swap: they fail with
 //   StoreError('Conflict') when the key's modRevision differs, StoreError('NotFound') when
-//   the key does not exist. `create` fails with StoreError('KeyExists').
+//   the key does not exist. `create` fails with StoreError('KeyExists'). `delete` returns the
+//   value it removed (its modRevision is the last write before the delete).
 // - `list(prefix)` returns keys in byte order. With `revision`, it returns the state as of that
 //   revision; a revision below the compacted one fails with StoreError('Compacted'); a revision
 //   above the current one fails with StoreError('FutureRevision').
 // - `watch(prefix, afterRevision)` yields every change with revision > afterRevision to keys
 //   under prefix, in revision order, none lost, none twice, then keeps yielding live changes
 //   until the signal aborts. A start below the compacted revision fails with 'Compacted'
-//   (before yielding anything). Deletes carry the last value as `prev`.
-// - Compaction removes history older than a window; current values are never compacted.
+//   (before yielding anything). Deletes carry the last value as `prev`; puts carry `prev` when
+//   the key existed. A start above the current revision is allowed (events arrive once the
+//   store passes it). A watcher that falls too far behind may end with 'Compacted' (the API's
+//   410: re-list); closing the store ends open watches with 'Closed'.
+// - Compaction at revision C keeps, for every key, its latest version <= C and drops older
+//   versions and tombstones <= C (etcd semantics), so list-at-revision and watch work from any
+//   revision >= C. Current values are never compacted. `compact(C)` with C above the current
+//   revision fails with 'FutureRevision'; at or below the compacted revision it does nothing.
+// - After `close()`, every call fails with StoreError('Closed').
 
 export interface KeyValue {
   readonly key: string;
@@ -66,7 +76,17 @@ export interface Store {
 export type StoreErrorCode = 'KeyExists' | 'NotFound' | 'Conflict' | 'Compacted' | 'FutureRevision' | 'Closed';
 
 export class StoreError extends Error {
-  constructor(readonly code: StoreErrorCode, message?: string, readonly currentRevision?: number) {
+  /**
+   * `currentRevision`: the store's revision when the error happened.
+   * `compactedRevision`: for 'Compacted', the oldest revision still available (upstream's
+   * "too old resource version: X (compactedRevision)").
+   */
+  constructor(
+    readonly code: StoreErrorCode,
+    message?: string,
+    readonly currentRevision?: number,
+    readonly compactedRevision?: number,
+  ) {
     super(message ?? code);
     this.name = 'StoreError';
   }

@@ -39,6 +39,11 @@ export interface ResourceStrategy<T extends KubeObject = KubeObject> {
   validateStatusUpdate(next: T, prev: T): FieldError[];
   /** Server-side printing (as=Table). */
   readonly table: TableSpec<T>;
+  /**
+   * Graceful deletion (pods): the grace period in seconds for a DELETE asking for `requested`
+   * (undefined = the object's default). 0 or absent means delete at once.
+   */
+  deleteGracePeriod?(obj: T, requested: number | undefined): number;
   /** Field-selector attributes beyond metadata.name/metadata.namespace. */
   selectableFields(obj: T): Record<string, string>;
 }

@@ -1,0 +1,17 @@
+import { badRequest, type KubeObject } from '../../core/index.js';
+import type { ApiRequest } from '../request.js';
+import type { HandlerContext } from './context.js';
+import { dryRunParam, fieldValidationParam } from './params.js';
+import { checkTypeMeta } from './typemeta.js';
+
+export async function handleUpdate(ctx: HandlerContext, req: ApiRequest): Promise<KubeObject> {
+  const obj = ctx.decoder.decode(req.type, req.body, fieldValidationParam(req.query), req.warnings);
+  checkTypeMeta(req.type, obj);
+  const bodyNs = obj.metadata?.namespace;
+  if (req.type.namespaced && bodyNs && req.namespace && bodyNs !== req.namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  return ctx.registry.update(req.type, req.namespace, req.name!, obj, {
+    user: req.user, dryRun: dryRunParam(req.query), fieldManager: req.query.fieldManager, subresource: req.subresource,
+  });
+}

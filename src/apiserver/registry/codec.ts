@@ -1,0 +1,22 @@
+// Objects are stored as JSON without resourceVersion; the store's modRevision is the
+// resourceVersion, injected on every read so it can never disagree with the store.
+import type { KubeObject, ResourceType } from '../../core/index.js';
+import { apiVersionOf } from '../../core/index.js';
+import type { KeyValue } from '../../store/index.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeObject(obj: KubeObject): Uint8Array {
+  const meta = obj.metadata ?? {};
+  const { resourceVersion: _rv, ...rest } = meta;
+  return encoder.encode(JSON.stringify({ ...obj, metadata: rest }));
+}
+
+export function decodeObject(type: ResourceType, kv: KeyValue): KubeObject {
+  const obj = JSON.parse(decoder.decode(kv.value)) as KubeObject;
+  obj.apiVersion = apiVersionOf(type);
+  obj.kind = type.kind;
+  obj.metadata = { ...obj.metadata, resourceVersion: String(kv.modRevision) };
+  return obj;
+}

@@ -1,0 +1,298 @@
+// The generic registry: create/get/list/update/delete for every kind over the byte store,
+// with strategies for kind-specific rules and admission for cross-object rules
+// (upstream: k8s.io/apiserver/pkg/registry/generic/registry.Store).
+import {
+  ApiError, alreadyExists, apiVersionOf, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE,
+  type FieldError, type KubeObject, type ResourceType,
+} from '../../core/index.js';
+import { isStoreError, type Store } from '../../store/index.js';
+import type { AdmissionAttributes, AdmissionPlugin, AdmissionReader, Operation } from '../admission/types.js';
+import type { ListResult, UserInfo } from '../request.js';
+import { decodeObject, encodeObject } from './codec.js';
+import { collectionPrefix, decodeContinue, encodeContinue, objectKey } from './keys.js';
+import { fillCreateMeta, generatedName, keepMetaForStatus, keepSystemMeta, sameObject, specChanged } from './meta.js';
+import { storeErrorToApi } from './store-errors.js';
+import type { ResourceStrategy } from './strategy.js';
+import { validateGenericMeta, validateGenericMetaUpdate } from './validate-meta.js';
+
+export interface WriteOptions {
+  readonly user: UserInfo;
+  readonly dryRun?: boolean;
+  readonly fieldManager?: string;
+  readonly subresource?: string;
+}
+
+export interface ListOptions {
+  readonly filter?: (obj: KubeObject) => boolean;
+  readonly limit?: number;
+  readonly continueToken?: string;
+  /** '' = latest; '0' = any (we serve latest); a number = exactly that revision. */
+  readonly resourceVersion?: string;
+}
+
+export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+
+const MAX_CAS_RETRIES = 16;
+
+export class Registry {
+  readonly #store: Store;
+  readonly #strategies: ReadonlyMap<ResourceType, ResourceStrategy>;
+  readonly #admission: readonly AdmissionPlugin[];
+  readonly #clock: () => Date;
+  readonly reader: AdmissionReader;
+
+  constructor(opts: {
+    store: Store; strategies: ReadonlyMap<ResourceType, ResourceStrategy>;
+    admission: readonly AdmissionPlugin[]; clock?: () => Date;
+  }) {
+    this.#store = opts.store;
+    this.#strategies = opts.strategies;
+    this.#admission = opts.admission;
+    this.#clock = opts.clock ?? (() => new Date());
+    this.reader = {
+      get: async (type, ns, name) => this.tryGet(type, ns, name),
+      list: async (type, ns) => (await this.list(type, ns, {})).items,
+    };
+  }
+
+  get store(): Store { return this.#store; }
+  now(): Date { return this.#clock(); }
+
+  strategy(type: ResourceType): ResourceStrategy {
+    const s = this.#strategies.get(type);
+    if (!s) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${type.plural})`);
+    return s;
+  }
+
+  async tryGet(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    const kv = await this.#store.get(objectKey(type, namespace, name));
+    return kv ? decodeObject(type, kv) : undefined;
+  }
+
+  async get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const obj = await this.tryGet(type, namespace, name);
+    if (!obj) throw notFound(type.plural, type.group, name);
+    return obj;
+  }
+
+  async list(type: ResourceType, namespace: string | undefined, opts: ListOptions): Promise<ListResult> {
+    const prefix = collectionPrefix(type, namespace);
+    let revision = 0;
+    let startAfter: string | undefined;
+    if (opts.continueToken) {
+      ({ revision, startAfter } = decodeContinue(opts.continueToken, prefix));
+    } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
+      revision = parseRevision(opts.resourceVersion);
+    }
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const items: KubeObject[] = [];
+    let more = false;
+    let lastKey: string | undefined;
+    try {
+      // Selectors filter after reading, so keep reading pages until the limit is filled.
+      for (;;) {
+        const page = await this.#store.list(prefix, {
+          revision: revision || undefined, startAfter, limit: limit ? Math.max(limit - items.length, 1) * (opts.filter ? 2 : 1) : 0,
+        });
+        revision = page.revision;
+        let stopped = false;
+        for (const kv of page.kvs) {
+          lastKey = kv.key;
+          const obj = decodeObject(type, kv);
+          if (!opts.filter || opts.filter(obj)) items.push(obj);
+          if (limit && items.length >= limit) { stopped = kv !== page.kvs[page.kvs.length - 1] || page.more; break; }
+        }
+        if (limit && items.length >= limit) { more = stopped; break; }
+        if (!page.more || page.kvs.length === 0) break;
+        startAfter = page.kvs[page.kvs.length - 1].key;
+      }
+    } catch (e) {
+      if (isStoreError(e, 'Compacted') && opts.continueToken) {
+        throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      }
+      throw storeErrorToApi(e, type);
+    }
+    const metadata: ListResult['metadata'] = { resourceVersion: String(revision) };
+    if (more && lastKey) metadata.continue = encodeContinue(revision, lastKey, prefix);
+    return { kind: type.listKind, apiVersion: apiVersionOf(type), metadata, items };
+  }
+
+  async create(type: ResourceType, namespace: string | undefined, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const strategy = this.strategy(type);
+    const obj = structuredClone(input);
+    obj.apiVersion = apiVersionOf(type);
+    obj.kind = type.kind;
+    const meta = (obj.metadata ??= {});
+    if (type.namespaced) meta.namespace = namespace; else delete meta.namespace;
+    const generate = !meta.name && !!meta.generateName;
+    if (generate) meta.name = generatedName(meta.generateName!);
+    const now = this.#clock();
+    strategy.defaults(obj);
+    strategy.prepareForCreate(obj, { now });
+    fillCreateMeta(obj, now, strategy.generation);
+    await this.#runAdmission('CREATE', type, obj, undefined, opts);
+    this.#check(type, obj, [...validateGenericMeta(obj, type), ...strategy.validate(obj)]);
+    await this.#runValidation('CREATE', type, obj, undefined, opts);
+    if (opts.dryRun) {
+      if (await this.tryGet(type, namespace, meta.name!)) throw alreadyExists(type.plural, type.group, meta.name!);
+      return obj;
+    }
+    try {
+      const kv = await this.#store.create(objectKey(type, namespace, meta.name!), encodeObject(obj));
+      return decodeObject(type, kv);
+    } catch (e) {
+      if (isStoreError(e, 'KeyExists')) {
+        const err = alreadyExists(type.plural, type.group, meta.name!);
+        if (generate) {
+          throw new ApiError(409, 'AlreadyExists', `${err.message}; the server was not able to generate a unique name for the object`, err.details);
+        }
+        throw err;
+      }
+      throw storeErrorToApi(e, type);
+    }
+  }
+
+  /** PUT: replace the object (or its status), optionally with an optimistic-lock resourceVersion. */
+  async update(type: ResourceType, namespace: string | undefined, name: string, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    const wantedRv = input.metadata?.resourceVersion;
+    if (input.metadata?.name && input.metadata.name !== name) {
+      throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    return this.guaranteedUpdate(type, namespace, name, (current) => {
+      if (wantedRv && wantedRv !== current.metadata?.resourceVersion) {
+        throw conflict(type.plural, type.group, name, OPTIMISTIC_LOCK_MESSAGE);
+      }
+      const next = structuredClone(input);
+      (next.metadata ??= {}).name = name;
+      return next;
+    }, opts, !wantedRv);
+  }
+
+  /**
+   * Read-modify-write with compare-and-swap. `mutate` gets the current object and returns the
+   * desired one; it reruns on a conflict when `retryOnConflict` (no client-supplied precondition).
+   */
+  async guaranteedUpdate(type: ResourceType, namespace: string | undefined, name: string, mutate: Mutation,
+    opts: WriteOptions, retryOnConflict = true): Promise<KubeObject> {
+    const strategy = this.strategy(type);
+    const key = objectKey(type, namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.#store.get(key);
+      if (!kv) throw notFound(type.plural, type.group, name);
+      const current = decodeObject(type, kv);
+      const next = await mutate(structuredClone(current));
+      next.apiVersion = apiVersionOf(type);
+      next.kind = type.kind;
+      const status = opts.subresource === 'status';
+      // binding/finalize: the handler already made the one permitted change; no strategy rules.
+      const internal = !!opts.subresource && !status;
+      if (!internal) strategy.defaults(next);
+      if (status) {
+        keepMetaForStatus(next, current);
+        strategy.prepareForStatusUpdate(next, current);
+      } else if (internal) {
+        keepSystemMeta(next, current);
+      } else {
+        this.#check(type, next, validateGenericMetaUpdate(next, current));
+        keepSystemMeta(next, current);
+        strategy.prepareForUpdate(next, current);
+        if (strategy.generation && specChanged(next, current)) {
+          next.metadata!.generation = (current.metadata?.generation ?? 0) + 1;
+        }
+      }
+      if (sameObject(next, current)) return current;
+      await this.#runAdmission('UPDATE', type, next, current, opts);
+      const errs = internal ? [] : status ? strategy.validateStatusUpdate(next, current) : strategy.validateUpdate(next, current);
+      this.#check(type, next, errs);
+      await this.#runValidation('UPDATE', type, next, current, opts);
+      if (opts.dryRun) return next;
+      try {
+        if (shouldFinalize(next)) {
+          await this.#store.delete(key, kv.modRevision);
+          return next;
+        }
+        return decodeObject(type, await this.#store.update(key, encodeObject(next), kv.modRevision));
+      } catch (e) {
+        if (isStoreError(e, 'Conflict') && retryOnConflict && attempt < MAX_CAS_RETRIES) continue;
+        if (isStoreError(e, 'Conflict')) throw conflict(type.plural, type.group, name, OPTIMISTIC_LOCK_MESSAGE);
+        if (isStoreError(e, 'NotFound')) throw notFound(type.plural, type.group, name);
+        throw storeErrorToApi(e, type);
+      }
+    }
+  }
+
+  /**
+   * Write an object exactly as given (system metadata included), compare-and-swap on revision.
+   * For the registry's own deletion bookkeeping only: no strategy, no admission.
+   */
+  async replaceInternal(type: ResourceType, obj: KubeObject, expectedRevision: number): Promise<KubeObject> {
+    const meta = obj.metadata ?? {};
+    const key = objectKey(type, meta.namespace, meta.name ?? '');
+    try {
+      return decodeObject(type, await this.#store.update(key, encodeObject(obj), expectedRevision));
+    } catch (e) {
+      if (isStoreError(e, 'NotFound')) throw notFound(type.plural, type.group, meta.name ?? '');
+      if (isStoreError(e, 'Conflict')) throw conflict(type.plural, type.group, meta.name ?? '', OPTIMISTIC_LOCK_MESSAGE);
+      throw storeErrorToApi(e, type);
+    }
+  }
+
+  /** Remove the object from the store now (after finalizers and grace are settled). */
+  async remove(type: ResourceType, namespace: string | undefined, name: string, expectedRevision: number): Promise<void> {
+    try {
+      await this.#store.delete(objectKey(type, namespace, name), expectedRevision);
+    } catch (e) {
+      if (isStoreError(e, 'NotFound')) throw notFound(type.plural, type.group, name);
+      if (isStoreError(e, 'Conflict')) throw conflict(type.plural, type.group, name, OPTIMISTIC_LOCK_MESSAGE);
+      throw storeErrorToApi(e, type);
+    }
+  }
+
+  async admitDelete(type: ResourceType, obj: KubeObject, opts: WriteOptions): Promise<void> {
+    await this.#runAdmission('DELETE', type, undefined, obj, opts);
+    await this.#runValidation('DELETE', type, undefined, obj, opts);
+  }
+
+  #check(type: ResourceType, obj: KubeObject, errs: readonly FieldError[]): void {
+    if (errs.length) throw invalid(type.kind, type.group, obj.metadata?.name ?? '', errs);
+  }
+
+  #attrs(operation: Operation, type: ResourceType, obj: KubeObject | undefined, old: KubeObject | undefined, opts: WriteOptions): AdmissionAttributes {
+    const meta = (obj ?? old)?.metadata ?? {};
+    return {
+      operation, type, subresource: opts.subresource, namespace: meta.namespace, name: meta.name ?? '',
+      object: obj, oldObject: old, user: opts.user, dryRun: !!opts.dryRun, reader: this.reader,
+    };
+  }
+
+  async #runAdmission(op: Operation, type: ResourceType, obj: KubeObject | undefined, old: KubeObject | undefined, opts: WriteOptions) {
+    const attrs = this.#attrs(op, type, obj, old, opts);
+    for (const p of this.#admission) if (p.admit) await p.admit(attrs);
+  }
+
+  async #runValidation(op: Operation, type: ResourceType, obj: KubeObject | undefined, old: KubeObject | undefined, opts: WriteOptions) {
+    const attrs = this.#attrs(op, type, obj, old, opts);
+    for (const p of this.#admission) if (p.validate) await p.validate(attrs);
+  }
+}
+
+/** An object marked for deletion whose finalizers are all gone and whose grace has run out. */
+export function shouldFinalize(obj: KubeObject): boolean {
+  const m = obj.metadata;
+  return !!m?.deletionTimestamp && !(m.finalizers?.length) && (m.deletionGracePeriodSeconds ?? 0) === 0
+    && !hasSpecFinalizers(obj);
+}
+
+/** Namespaces also wait for spec.finalizers (the namespace controller empties them). */
+export function hasSpecFinalizers(obj: KubeObject): boolean {
+  const spec = obj.spec as { finalizers?: string[] } | undefined;
+  return obj.kind === 'Namespace' && !!spec?.finalizers?.length;
+}
+
+export function parseRevision(rv: string): number {
+  const n = Number(rv);
+  if (!/^\d+$/.test(rv) || !Number.isSafeInteger(n)) {
+    throw badRequest(`resourceVersion: Invalid value: "${rv}": must be a non-negative integer`);
+  }
+  return n;
+}

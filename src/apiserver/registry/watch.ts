@@ -1,0 +1,113 @@
+// Watch: store events turned into ADDED/MODIFIED/DELETED for one collection and selector
+// (upstream cacher/etcd3 watcher semantics: objects entering or leaving the selector show up
+// as ADDED/DELETED), with optional initial state and bookmarks.
+import type { KubeObject, ResourceType } from '../../core/index.js';
+import { apiVersionOf } from '../../core/index.js';
+import { isStoreError, type StoreEvent } from '../../store/index.js';
+import type { WatchEvent } from '../request.js';
+import { decodeObject } from './codec.js';
+import { collectionPrefix } from './keys.js';
+import { parseRevision, type Registry } from './registry.js';
+
+export interface WatchOptions {
+  readonly filter?: (obj: KubeObject) => boolean;
+  /** '' / '0' = start with the current state as ADDED events; a number = changes after it. */
+  readonly resourceVersion?: string;
+  readonly allowBookmarks?: boolean;
+  /** Emit the current state first, then a bookmark marking its end (watch-list). */
+  readonly sendInitialEvents?: boolean;
+  readonly bookmarkIntervalMs?: number;
+  readonly signal: AbortSignal;
+}
+
+export async function* watchCollection(reg: Registry, type: ResourceType, namespace: string | undefined,
+  opts: WatchOptions): AsyncGenerator<WatchEvent> {
+  const filter = opts.filter ?? (() => true);
+  const rv = opts.resourceVersion ?? '';
+  let from: number;
+  const initial = opts.sendInitialEvents ?? (rv === '' || rv === '0');
+  if (initial) {
+    const list = await reg.list(type, namespace, { filter, resourceVersion: rv === '0' ? '' : rv });
+    from = Number(list.metadata.resourceVersion);
+    for (const item of list.items) yield { type: 'ADDED', object: item };
+    if (opts.sendInitialEvents && opts.allowBookmarks) {
+      yield bookmark(type, from, { 'k8s.io/initial-events-end': 'true' });
+    }
+  } else {
+    from = parseRevision(rv);
+  }
+
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  const events = reg.store.watch(collectionPrefix(type, namespace), from, controller.signal)[Symbol.asyncIterator]();
+  let lastRevision = from;
+  const interval = opts.bookmarkIntervalMs ?? 60_000;
+  try {
+    let pending = events.next();
+    // One timer at a time: recreated only after it fires, so busy watches create no timer churn.
+    let timer = opts.allowBookmarks ? delay(interval, controller.signal) : undefined;
+    for (;;) {
+      const next = await (timer ? Promise.race([pending, timer]) : pending);
+      if (next === TIMEOUT) {
+        timer = delay(interval, controller.signal);
+        yield bookmark(type, lastRevision);
+        continue;
+      }
+      const r = next as IteratorResult<StoreEvent>;
+      if (r.done) return;
+      pending = events.next();
+      const ev = toWatchEvent(type, r.value, filter);
+      lastRevision = r.value.type === 'put' ? r.value.kv.modRevision : r.value.revision;
+      if (ev) yield ev;
+    }
+  } catch (e) {
+    if (isStoreError(e, 'Compacted')) {
+      yield errorEvent(410, 'Expired', `too old resource version: ${from} (${e.currentRevision ?? ''})`);
+      return;
+    }
+    if (opts.signal.aborted) return;
+    throw e;
+  } finally {
+    opts.signal.removeEventListener('abort', onAbort);
+    controller.abort();
+    await events.return?.(undefined);
+  }
+}
+
+const TIMEOUT = Symbol('timeout');
+
+function delay(ms: number, signal: AbortSignal): Promise<typeof TIMEOUT> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(TIMEOUT), ms);
+    t.unref?.();
+    signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+  });
+}
+
+function toWatchEvent(type: ResourceType, ev: StoreEvent, filter: (o: KubeObject) => boolean): WatchEvent | undefined {
+  if (ev.type === 'delete') {
+    const prev = decodeObject(type, ev.prev);
+    if (!filter(prev)) return undefined;
+    prev.metadata!.resourceVersion = String(ev.revision);
+    return { type: 'DELETED', object: prev };
+  }
+  const obj = decodeObject(type, ev.kv);
+  const now = filter(obj);
+  const before = ev.prev ? filter(decodeObject(type, ev.prev)) : false;
+  if (now && before) return { type: 'MODIFIED', object: obj };
+  if (now) return { type: 'ADDED', object: obj };
+  if (before) return { type: 'DELETED', object: obj };
+  return undefined;
+}
+
+function bookmark(type: ResourceType, revision: number, annotations?: Record<string, string>): WatchEvent {
+  return {
+    type: 'BOOKMARK',
+    object: { apiVersion: apiVersionOf(type), kind: type.kind, metadata: { resourceVersion: String(revision), ...(annotations ? { annotations } : {}) } },
+  };
+}
+
+export function errorEvent(code: number, reason: string, message: string): WatchEvent {
+  return { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code } };
+}
