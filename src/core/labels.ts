@@ -1,10 +1,11 @@
 // Label selectors as upstream k8s.io/apimachinery/pkg/labels parses, prints and matches them.
 // Error messages are upstream's word for word: the API answers 400 with them, and users grep them.
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import { ApiError, badRequest } from './errors.js';
-import { aggregate, goQuote, goStringSlice, isQualifiedName, isValidLabelValue } from './names.js';
+import { badRequest } from './errors.js';
+import { parseRequirements } from './labels-syntax.js';
+import { aggregate, goQuote, goStringSlice, isQualifiedName, isValidLabelValue } from './labels-validation.js';
 
-export { isQualifiedName, isValidLabelValue, isDNS1123Subdomain } from './names.js';
+export { isQualifiedName, isValidLabelValue, isDNS1123Subdomain } from './labels-validation.js';
 
 /** selection.Operator spellings (what Requirement.operator holds and String() prints). */
 export type Operator = 'in' | 'notin' | '=' | '==' | '!=' | 'gt' | 'lt' | 'exists' | '!';
@@ -103,12 +104,15 @@ function requirementString(r: Requirement): string {
 export class Selector {
   private constructor(readonly requirements: readonly Requirement[], readonly matchesNothing: boolean) {}
 
+  /** Matches every label set (an empty or absent selector string). */
+  static readonly EVERYTHING = new Selector([], false);
+  /** Matches no label set (what a nil metav1.LabelSelector means). */
+  static readonly NOTHING = new Selector([], true);
+
   static of(requirements: readonly Requirement[]): Selector {
     // Stable sort by key (upstream sorts by key so String() is deterministic).
     return new Selector([...requirements].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), false);
   }
-  static everything(): Selector { return EVERYTHING; }
-  static nothing(): Selector { return NOTHING; }
 
   matches(labels: Labels): boolean {
     if (this.matchesNothing) return false;
@@ -125,8 +129,18 @@ export class Selector {
     return r.values[0];
   }
 }
-const EVERYTHING = Selector.of([]);
-const NOTHING = new (Selector as unknown as new (r: Requirement[], n: boolean) => Selector)([], true);
+
+/**
+ * labels.Parse: the `labelSelector` query syntax (`a=b,c!=d,e in (f,g),!h,i>3`).
+ * Throws ApiError 400 BadRequest with upstream's message on bad input.
+ */
+export function parseSelector(s: string): Selector {
+  try {
+    return Selector.of(parseRequirements(s, (key, op, values) => newRequirement(key, op, values)));
+  } catch (e) {
+    throw badRequest((e as Error).message);
+  }
+}
 
 /** labels.SelectorFromSet: `k=v` for every entry (no validation, like upstream). */
 export function selectorFromSet(set: Labels): Selector {
@@ -144,15 +158,16 @@ export function formatLabels(set: Labels): string {
  * Throws ApiError 400 with upstream's message on a bad operator, key or value.
  */
 export function labelSelectorAsSelector(ls: LabelSelector | null | undefined): Selector {
-  if (!ls) return NOTHING;
+  if (!ls) return Selector.NOTHING;
   const matchLabels = Object.entries(ls.matchLabels ?? {});
   const exprs = ls.matchExpressions ?? [];
-  if (matchLabels.length + exprs.length === 0) return EVERYTHING;
+  if (matchLabels.length + exprs.length === 0) return Selector.EVERYTHING;
   const reqs = matchLabels.map(([k, v]) => newRequirement(k, '=', [v]));
   for (const e of exprs) {
     const op = ({ In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' } as const)[e.operator as 'In'];
     if (!op) throw badRequest(`${goQuote(e.operator)} is not a valid pod selector operator`);
-    reqs.push(newRequirement(e.key, op, e.values ?? [], e.values === undefined || e.values === null));
+    // Upstream copies values with append([]string(nil), ...): an empty list renders as nil.
+    reqs.push(newRequirement(e.key, op, e.values ?? [], true));
   }
   return Selector.of(reqs);
 }
@@ -166,7 +181,3 @@ export function formatLabelSelector(ls: LabelSelector | null | undefined): strin
     return '<error>';
   }
 }
-
-export { parseSelector } from './label-parser.js';
-export const LABEL_OPERATORS = ALL_OPERATORS;
-export { ApiError };
