@@ -123,6 +123,7 @@ export const ATOMIC_STRUCTS = new Set([
 /** Extra GVKs for meta kinds that have no literal apiVersion/kind in `kubernetes-types`. */
 export const EXTRA_GVK: Readonly<Record<string, { group: string; version: string; kind: string }[]>> = {
   'meta/v1:Status': [{ group: '', version: 'v1', kind: 'Status' }],
-  'meta/v1:DeleteOptions': SERVED_GROUP_VERSIONS.map(([group, version]) => ({ group, version, kind: 'DeleteOptions' })),
+  'meta/v1:DeleteOptions': [...SERVED_GROUP_VERSIONS, ['meta.k8s.io', 'v1'] as const]
+    .map(([group, version]) => ({ group, version, kind: 'DeleteOptions' })),
   'meta/v1:WatchEvent': SERVED_GROUP_VERSIONS.map(([group, version]) => ({ group, version, kind: 'WatchEvent' })),
 };

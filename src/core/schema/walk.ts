@@ -1,0 +1,181 @@
+// The typed walk over a parsed body: checks every value against its compiled node the way Go's
+// decoder (sigs.k8s.io/json) would, builds the object without unknown fields and nulls, and
+// collects strict errors (unknown / duplicate fields) in document order.
+import type { Node, StructNode } from './compile.js';
+import { base64Error, normalizeTime, quantityError } from './formats.js';
+
+/** The first decode error; `field` is the JSON path, for the Status causes. */
+export class DecodeFailure extends Error {
+  constructor(message: string, readonly field: string) { super(message); }
+}
+
+const MAX_STRICT_ERRORS = 100; // as upstream caps them
+
+export class Walk {
+  /** Strict errors in order, deduplicated (upstream dedupes identical messages). */
+  readonly strict: string[] = [];
+  readonly #seen = new Set<string>();
+  /** Object keys seen in the parsed value; compared with the text to detect duplicates cheaply. */
+  keys = 0;
+  readonly #segs: string[] = [];   // JSON path pieces: 'spec', '[0]', 'labels'
+  readonly #structs: string[] = []; // innermost struct names, for Go's "Go struct field X.path"
+  readonly #fields: string[] = [];  // struct field names only, as Go's error path has them
+
+  constructor(readonly collect: boolean, readonly dups?: ReadonlyMap<string, readonly string[]>) {}
+
+  path(extra?: string): string {
+    let p = '';
+    for (let i = 0; i < this.#segs.length; i++) p = join(p, this.#segs[i]!);
+    return extra === undefined ? p : join(p, extra);
+  }
+
+  #strictError(msg: string): void {
+    if (this.#seen.has(msg) || this.strict.length >= MAX_STRICT_ERRORS) return;
+    this.#seen.add(msg);
+    this.strict.push(msg);
+  }
+
+  #typeError(v: unknown, go: string, what = goValueKind(v)): never {
+    const field = this.#fields.join('.');
+    const struct = this.#structs[this.#structs.length - 1];
+    const into = struct ? `Go struct field ${struct}.${field}` : 'Go value';
+    throw new DecodeFailure(`json: cannot unmarshal ${what} into ${into} of type ${go}`, this.path());
+  }
+
+  #fail(message: string): never {
+    throw new DecodeFailure(message, this.path());
+  }
+
+  value(node: Node, v: unknown): unknown {
+    switch (node.k) {
+      case 'string': return typeof v === 'string' ? v : this.#typeError(v, node.go);
+      case 'bool': return typeof v === 'boolean' ? v : this.#typeError(v, node.go);
+      case 'float': return typeof v === 'number' ? v : this.#typeError(v, node.go);
+      case 'int':
+        if (typeof v !== 'number') return this.#typeError(v, node.go);
+        if (!Number.isInteger(v) || v < node.min || v > node.max) return this.#typeError(v, node.go, `number ${v}`);
+        return v;
+      case 'bytes': {
+        if (typeof v !== 'string') return this.#typeError(v, node.go);
+        const err = base64Error(v);
+        return err ? this.#fail(err) : v.includes('\n') ? v.replace(/[\r\n]/g, '') : v;
+      }
+      case 'quantity': {
+        const text = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+        const err = quantityError(text);
+        return err ? this.#fail(err) : text.trim();
+      }
+      case 'intstr':
+        if (typeof v === 'string') return v;
+        if (typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) return v;
+        return this.#fail(`json: cannot unmarshal ${typeof v === 'number' ? `number ${v}` : goValueKind(v)} into Go value of type int32`);
+      case 'time': case 'microtime': {
+        if (typeof v !== 'string') return this.#fail(`json: cannot unmarshal ${goValueKind(v)} into Go value of type string`);
+        const t = normalizeTime(v, node.k === 'microtime');
+        return t.ok ? t.value : this.#fail(t.error);
+      }
+      case 'any':
+        if (this.collect) this.keys += countParsedKeys(v);
+        return v;
+      case 'array': {
+        if (!Array.isArray(v)) return this.#typeError(v, node.go);
+        const out = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) {
+          this.#push(`[${i}]`, true);
+          out[i] = v[i] === null ? zero(node.items) : this.value(node.items, v[i]);
+          this.#pop(true);
+        }
+        return out;
+      }
+      case 'map': case 'struct':
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) return this.#typeError(v, node.go);
+        return this.#object(node, v as Record<string, unknown>);
+    }
+  }
+
+  #object(node: StructNode | Extract<Node, { k: 'map' }>, obj: Record<string, unknown>): Record<string, unknown> {
+    const struct = node.k === 'struct';
+    const out: Record<string, unknown> = {};
+    const order = this.dups?.get(this.path());
+    const keys = order ?? Object.keys(obj);
+    const firsts = order ? new Set<string>() : undefined;
+    if (struct) this.#structs.push(node.struct);
+    for (const key of keys) {
+      const field = struct ? node.fields.get(key) : node.values;
+      if (firsts) {
+        // Only on the slow path: report a repeat where Go meets it; unknown keys are reported once.
+        if (firsts.has(key)) {
+          if (field) this.#strictError(`duplicate field "${this.path(key)}"`);
+          continue;
+        }
+        firsts.add(key);
+      }
+      this.keys++;
+      const v = obj[key];
+      if (!field) {
+        if (this.collect) {
+          this.#strictError(`unknown field "${this.path(key)}"`);
+          this.keys += countParsedKeys(v);
+        }
+        continue;
+      }
+      if (v === null) {
+        if (!struct) out[key] = zero(field); // Go stores a zero value for a null map entry
+        continue;
+      }
+      this.#push(key, !struct);
+      out[key] = this.value(field, v);
+      this.#pop(!struct);
+    }
+    if (struct) this.#structs.pop();
+    return out;
+  }
+
+  /** `index`: an array index or map key, which Go's type-error path leaves out. */
+  #push(seg: string, index: boolean): void {
+    this.#segs.push(seg);
+    if (!index) this.#fields.push(seg);
+  }
+
+  #pop(index: boolean): void {
+    this.#segs.pop();
+    if (!index) this.#fields.pop();
+  }
+}
+
+const join = (p: string, seg: string): string => (seg[0] === '[' ? p + seg : p ? `${p}.${seg}` : seg);
+
+/** How Go's UnmarshalTypeError names a JSON value. */
+function goValueKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  switch (typeof v) {
+    case 'string': return 'string';
+    case 'number': return 'number';
+    case 'boolean': return 'bool';
+    case 'object': return v === null ? 'null' : 'object';
+    default: return 'value';
+  }
+}
+
+/** The value Go leaves for a null array item or map value (what it marshals back). */
+function zero(node: Node): unknown {
+  switch (node.k) {
+    case 'string': case 'bytes': return '';
+    case 'bool': return false;
+    case 'int': case 'float': case 'intstr': return 0;
+    case 'quantity': return '0';
+    case 'struct': return {};
+    default: return null;
+  }
+}
+
+function countParsedKeys(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (const item of v) n += countParsedKeys(item);
+    return n;
+  }
+  for (const k in v) n += 1 + countParsedKeys((v as Record<string, unknown>)[k]);
+  return n;
+}
