@@ -2,3 +2,7 @@
 export * from './errors.js';
 export * from './types.js';
 export * from './resources.js';
+export * from './labels.js';
+export * from './fields.js';
+export * from './age.js';
+export * from './schema/index.js';

@@ -1,7 +1,10 @@
 // Shapes every served object shares. Concrete kinds come from `kubernetes-types`.
-import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
+import type { ObjectMeta as ReadonlyObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
 
-export type { ObjectMeta, OwnerReference };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** kubernetes-types marks server-set fields readonly; the server is the one that sets them. */
+export type ObjectMeta = Mutable<ReadonlyObjectMeta>;
+export type { OwnerReference };
 
 export interface KubeObject {
   apiVersion?: string;

@@ -1,7 +1,7 @@
 // What the generic registry needs to know about one kind (upstream: RESTCreateStrategy,
 // RESTUpdateStrategy, TableConvertor, AttrFunc). Every function is pure: no I/O, no clock
 // except the `now` handed in, so strategies are unit-testable on their own.
-import type { FieldError, KubeObject, ResourceType } from '../../core/index.js';
+import type { FieldError, FieldLabelPolicy, KubeObject, ResourceType } from '../../core/index.js';
 
 export interface TableColumn {
   readonly name: string;
@@ -46,4 +46,6 @@ export interface ResourceStrategy<T extends KubeObject = KubeObject> {
   deleteGracePeriod?(obj: T, requested: number | undefined): number;
   /** Field-selector attributes beyond metadata.name/metadata.namespace. */
   selectableFields(obj: T): Record<string, string>;
+  /** Which field labels a field selector may use for this kind. */
+  readonly fieldLabels: FieldLabelPolicy;
 }

@@ -1,0 +1,32 @@
+// Objects every cluster starts with, created through the API (idempotent: existing ones stay).
+import { isAlreadyExists, Namespaces, Services, StorageClasses, type KubeObject, type ResourceType } from '../core/index.js';
+import type { ApiClient } from '../client/index.js';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export const LOCAL_PATH_CLASS: KubeObject = {
+  apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass',
+  metadata: { name: 'local-path', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+  provisioner: 'berth.dev/local-path', reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer',
+  allowVolumeExpansion: false,
+};
+
+async function ensure(client: ApiClient, type: ResourceType, obj: KubeObject): Promise<void> {
+  try {
+    await client.create(type, obj);
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+  }
+}
+
+export async function bootstrap(client: ApiClient, opts: { apiServerPort: number }): Promise<void> {
+  for (const name of SYSTEM_NAMESPACES) {
+    await ensure(client, Namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  await ensure(client, StorageClasses, LOCAL_PATH_CLASS);
+  await ensure(client, Services, {
+    apiVersion: 'v1', kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: opts.apiServerPort }] },
+  });
+}

@@ -1,0 +1,5 @@
+// Public surface of cluster: assembling a whole cluster in one process.
+export { startCluster, type ClusterOptions, type Component, type RunningCluster } from './start.js';
+export { inProcessClient } from './in-process.js';
+export { kubeconfigYaml, mergeKubeconfig, writeKubeconfig, type KubeconfigEntry } from './kubeconfig.js';
+export { LOCAL_PATH_CLASS, SYSTEM_NAMESPACES } from './bootstrap.js';

@@ -1,0 +1,68 @@
+// One process, one cluster: store → API server → controllers (→ node agents, when present).
+// `berth up` and the test harness both start clusters through here.
+import { createApiServer, type ApiServer } from '../apiserver/index.js';
+import type { ApiClient } from '../client/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { bootstrap } from './bootstrap.js';
+import { inProcessClient } from './in-process.js';
+import { generateCredentials, loadOrCreateCredentials, type ClusterCredentials } from './pki-files.js';
+
+export interface Component {
+  readonly name: string;
+  /** Runs until the signal aborts; resolves when stopped. */
+  run(client: ApiClient, signal: AbortSignal): Promise<void>;
+}
+
+export interface ClusterOptions {
+  /** sqlite://PATH, sqlite://:memory: */
+  readonly storeUrl: string;
+  /** Directory for certificates and tokens; omitted = fresh in-memory credentials. */
+  readonly pkiDir?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly components?: readonly Component[];
+  readonly log?: (msg: string) => void;
+}
+
+export interface RunningCluster {
+  readonly api: ApiServer;
+  readonly store: Store;
+  readonly client: ApiClient;
+  readonly server: string;             // https://host:port
+  readonly credentials: ClusterCredentials;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(opts: ClusterOptions): Promise<RunningCluster> {
+  const host = opts.host ?? '127.0.0.1';
+  const credentials = opts.pkiDir ? loadOrCreateCredentials(opts.pkiDir, [host]) : generateCredentials([host]);
+  const store = await openStore(opts.storeUrl);
+  const api = createApiServer({
+    store,
+    tokens: [{ token: credentials.adminToken, user: { name: 'berth-admin', groups: ['system:masters', 'system:authenticated'] } }],
+    tls: { cert: credentials.serving.certPem, key: credentials.serving.keyPem, ca: credentials.ca.certPem },
+  });
+  let address;
+  try {
+    address = await api.listen(opts.port ?? 6443, host);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const client = inProcessClient(api);
+  await bootstrap(client, { apiServerPort: address.port });
+  const abort = new AbortController();
+  const running = (opts.components ?? []).map((c) => c.run(client, abort.signal).catch((e) => {
+    if (!abort.signal.aborted) opts.log?.(`component ${c.name} failed: ${(e as Error).stack ?? e}`);
+  }));
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return {
+    api, store, client, credentials, server: `https://${hostPart}:${address.port}`,
+    async stop() {
+      abort.abort();
+      await Promise.allSettled(running);
+      await api.close();
+      await store.close();
+    },
+  };
+}

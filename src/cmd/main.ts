@@ -1,0 +1,34 @@
+// The berth CLI: parses flags and hands over to one composition root per command.
+import { Command } from 'commander';
+import { KUBE_GIT_VERSION } from '../apiserver/index.js';
+import { reset } from './reset.js';
+import { status } from './status.js';
+import { up } from './up.js';
+
+const program = new Command();
+program.name('berth').description('A Kubernetes-compatible runtime for stateful workloads').version(`berth 0.1.0 (Kubernetes API ${KUBE_GIT_VERSION})`);
+
+program.command('up')
+  .description('run the whole cluster (API server, controllers, node agent) in the foreground')
+  .option('--data-dir <dir>', 'where Berth keeps its state (default: per-user data directory)')
+  .option('--listen <host:port>', 'API server address', '127.0.0.1:6443')
+  .option('--store <url>', 'sqlite://PATH (default: <data-dir>/state.db)')
+  .option('--merge-kubeconfig', 'also add a "berth" context to ~/.kube/config (or $KUBECONFIG) and make it current')
+  .option('--context <name>', 'name of the kubeconfig context', 'berth')
+  .action(async (o) => { await up(o); });
+
+program.command('status')
+  .description('show whether Berth runs for a data directory and how healthy it is')
+  .option('--data-dir <dir>', 'data directory')
+  .action(async (o) => { process.exitCode = await status(o); });
+
+program.command('reset')
+  .description('delete a data directory and everything in it (asks first)')
+  .option('--data-dir <dir>', 'data directory')
+  .option('-y, --yes', 'do not ask')
+  .action(async (o) => { process.exitCode = await reset(o); });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  console.error(`berth: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+// `berth up`: the whole cluster in the foreground until Ctrl-C.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { mergeKubeconfig, startCluster, writeKubeconfig } from '../cluster/index.js';
+import { paths, resolveDataDir } from './data-dir.js';
+import { parseListen } from './listen.js';
+
+export interface UpOptions {
+  dataDir?: string;
+  listen?: string;
+  store?: string;
+  mergeKubeconfig?: boolean;
+  context?: string;
+}
+
+export async function up(opts: UpOptions): Promise<void> {
+  const started = performance.now();
+  const dataDir = resolveDataDir(opts.dataDir);
+  const p = paths(dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const { host, port } = parseListen(opts.listen ?? '127.0.0.1:6443');
+  const storeUrl = opts.store ?? `sqlite://${p.db}`;
+  let cluster;
+  try {
+    cluster = await startCluster({ storeUrl, pkiDir: p.pki, host, port, log: (m) => console.error(m) });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') {
+      console.error(`berth: ${host}:${port} is already in use (another berth or Kubernetes API server?). Stop it, or pick another address with --listen HOST:PORT.`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const context = opts.context ?? 'berth';
+  const entry = { name: context, server: cluster.server, caPem: cluster.credentials.ca.certPem, token: cluster.credentials.adminToken };
+  writeKubeconfig(p.kubeconfig, entry);
+  writeFileSync(p.pidFile, `${process.pid}\n`);
+  writeFileSync(p.state, JSON.stringify({ pid: process.pid, server: cluster.server, storeUrl, startedAt: new Date().toISOString() }) + '\n');
+  const ms = Math.round(performance.now() - started);
+  console.log(`Berth is up in ${ms} ms.`);
+  console.log(`  data:   ${dataDir}`);
+  console.log(`  API:    ${cluster.server}`);
+  if (opts.mergeKubeconfig) {
+    const userConfig = process.env.KUBECONFIG?.split(':')[0] || join(homedir(), '.kube', 'config');
+    mergeKubeconfig(userConfig, entry);
+    console.log(`  merged context "${context}" into ${userConfig} and made it current.`);
+  }
+  console.log('');
+  console.log(`export KUBECONFIG=${p.kubeconfig}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\nberth: ${signal}, stopping...`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await cluster.stop();
+    rmSync(p.pidFile, { force: true });
+    rmSync(p.state, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
