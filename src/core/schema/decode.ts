@@ -8,7 +8,7 @@ import type { KubeObject } from '../types.js';
 import { compileDefinition } from './compile.js';
 import type { KindDefinition } from './definitions.js';
 import { countKeys, findDuplicates, jsonSyntaxError } from './json-scan.js';
-import { DecodeFailure, Walk } from './walk.js';
+import { DecodeFailure, DepthExceeded, Walk } from './walk.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -50,8 +50,9 @@ export function parseJson(def: Pick<KindDefinition, 'kind'>, text: string): unkn
 export function decodeParsed(def: KindDefinition, value: unknown, mode: FieldValidation, source?: DuplicateSource): Decoded {
   const body = checkTypeMeta(def, value ?? {}, source);
   const collect = mode !== 'Ignore';
+  const text = source && 'text' in source ? source.text : undefined;
   let walk = new Walk(collect);
-  let object = run(def, walk, body);
+  let object = run(def, walk, body, text);
   if (collect && source) {
     let dups: ReadonlyMap<string, readonly string[]> | undefined;
     if ('objects' in source) dups = source.objects;
@@ -59,7 +60,7 @@ export function decodeParsed(def: KindDefinition, value: unknown, mode: FieldVal
     if (dups?.size) {
       // Slow path, only when keys repeat: walk again in text order so the messages interleave as upstream's do.
       walk = new Walk(true, dups);
-      object = run(def, walk, body);
+      object = run(def, walk, body, text);
     }
   }
   if (walk.strict.length && mode === 'Strict') {
@@ -75,14 +76,17 @@ export function duplicateFieldErrors(text: string): string[] {
 
 const prefix = (def: KindDefinition): string => `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: `;
 
-function run(def: KindDefinition, walk: Walk, body: Record<string, unknown>): KubeObject {
+function run(def: KindDefinition, walk: Walk, body: Record<string, unknown>, text: string | undefined): KubeObject {
   try {
     return walk.value(compileDefinition(def.name), body) as KubeObject;
   } catch (e) {
     if (e instanceof DecodeFailure) {
       throw new ApiError(400, 'BadRequest', prefix(def) + e.message, e.field ? { causes: [{ field: e.field, message: e.message }] } : {});
     }
-    if (e instanceof RangeError) throw badRequest(`${prefix(def)}exceeded max depth`);
+    // Upstream's scanner rejects such nesting before anything else is read.
+    if (e instanceof DepthExceeded || e instanceof RangeError) {
+      throw unrecognized(def, "couldn't get version/kind; json parse error: exceeded max depth", text ?? '{');
+    }
     throw e;
   }
 }

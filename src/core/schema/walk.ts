@@ -9,7 +9,13 @@ export class DecodeFailure extends Error {
   constructor(message: string, readonly field: string) { super(message); }
 }
 
+/** Nesting deeper than Go's decoder allows (its scanner's limit), found in a raw JSON field. */
+export class DepthExceeded extends Error {
+  constructor() { super('exceeded max depth'); }
+}
+
 const MAX_STRICT_ERRORS = 100; // as upstream caps them
+const MAX_DEPTH = 10_000;
 
 export class Walk {
   /** Strict errors in order, deduplicated (upstream dedupes identical messages). */
@@ -75,7 +81,8 @@ export class Walk {
         return t.ok ? t.value : this.#fail(t.error);
       }
       case 'any':
-        if (this.collect) this.keys += countParsedKeys(v);
+        // Raw JSON (RawExtension, FieldsV1): kept as is, but bounded like Go's scanner bounds it.
+        this.keys += countParsedKeys(v, this.#segs.length + 1);
         return v;
       case 'array': {
         if (!Array.isArray(v)) return this.#typeError(v, node.go);
@@ -115,7 +122,7 @@ export class Walk {
       if (!field) {
         if (this.collect) {
           this.#strictError(`unknown field "${this.path(key)}"`);
-          this.keys += countParsedKeys(v);
+          this.keys += countParsedKeys(v, this.#segs.length + 1);
         }
         continue;
       }
@@ -169,13 +176,15 @@ function zero(node: Node): unknown {
   }
 }
 
-function countParsedKeys(v: unknown): number {
+/** Keys in a raw JSON value; throws DepthExceeded past Go's nesting limit. */
+function countParsedKeys(v: unknown, depth: number): number {
   if (typeof v !== 'object' || v === null) return 0;
+  if (depth >= MAX_DEPTH) throw new DepthExceeded();
   let n = 0;
   if (Array.isArray(v)) {
-    for (const item of v) n += countParsedKeys(item);
+    for (const item of v) n += countParsedKeys(item, depth + 1);
     return n;
   }
-  for (const k in v) n += 1 + countParsedKeys((v as Record<string, unknown>)[k]);
+  for (const k in v) n += 1 + countParsedKeys((v as Record<string, unknown>)[k], depth + 1);
   return n;
 }
