@@ -31,9 +31,7 @@ test('an Available static PV, a Failed one with reason, a terminating one', () =
     status: { phase: 'Available' },
   };
   assert.deepEqual(row(pv), ['rbd-pv', '1536Mi', 'RWX', 'Delete', 'Available', '', '', '<unset>', '', '30s', '<unset>']);
-  pv.status = { phase: 'Failed', reason: 'VolumeFailedDelete' };
-  assert.equal(row(pv)[8], 'VolumeFailedDelete');
-  pv.metadata!.deletionTimestamp = '2026-11-27T11:59:59Z';
-  assert.equal(row(pv)[4], 'Terminating');
+  assert.equal(row({ ...pv, status: { phase: 'Failed', reason: 'VolumeFailedDelete' } })[8], 'VolumeFailedDelete');
+  assert.equal(row({ ...pv, metadata: { ...pv.metadata, deletionTimestamp: '2026-11-27T11:59:59Z' } })[4], 'Terminating');
   assert.equal(row({ metadata: { name: 'empty' } })[1], '0');
 });

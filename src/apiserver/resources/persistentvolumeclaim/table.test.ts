@@ -33,6 +33,5 @@ test('a Pending claim shows no capacity; terminating and beta class annotation',
     status: { phase: 'Pending' },
   };
   assert.deepEqual(row(pvc), ['data-claim', 'Pending', '', '', '', 'legacy', 'gold', '5m', '<unset>']);
-  pvc.metadata!.deletionTimestamp = '2026-11-27T09:59:00Z';
-  assert.equal(row(pvc)[1], 'Terminating');
+  assert.equal(row({ ...pvc, metadata: { ...pvc.metadata, deletionTimestamp: '2026-11-27T09:59:00Z' } })[1], 'Terminating');
 });
