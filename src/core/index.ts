@@ -6,3 +6,4 @@ export * from './labels.js';
 export * from './fields.js';
 export * from './age.js';
 export * from './schema/index.js';
+export * from './quantity.js';

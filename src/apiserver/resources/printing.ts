@@ -2,9 +2,7 @@
 // formatting rules upstream's printers apply (access modes, ages, container lists, classes).
 // kubectl prints cells verbatim, so every string here is exactly what users see.
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
-import type { KubeObject } from '../../core/index.js';
-import { timestampSince } from '../../core/age.js';
-import { canonicalQuantity } from '../../core/quantity.js';
+import { canonicalQuantity, type KubeObject, timestampSince } from '../../core/index.js';
 import type { TableColumn } from '../registry/strategy.js';
 
 /** A kubernetes-types kind usable where the registry wants a KubeObject. */

@@ -1,7 +1,7 @@
 // Event field selectors: what `kubectl describe` filters on (involvedObject.name/namespace/uid/kind)
 // and the rest of upstream's list. `source` falls back to reportingComponent for new-style events.
 import type { Event } from 'kubernetes-types/core/v1.js';
-import { customFieldLabels, type FieldLabelPolicy } from '../../../core/fields.js';
+import { customFieldLabels, type FieldLabelPolicy } from '../../../core/index.js';
 
 export const eventFieldLabels: FieldLabelPolicy = customFieldLabels([
   'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid',

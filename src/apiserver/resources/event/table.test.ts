@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event } from 'kubernetes-types/core/v1.js';
-import { convertFieldSelector, parseFieldSelector } from '../../../core/fields.js';
+import { convertFieldSelector, parseFieldSelector } from '../../../core/index.js';
 import type { Obj } from '../printing.js';
 import { eventFieldLabels, eventFields } from './fields.js';
 import { eventTable as table } from './table.js';

@@ -1,7 +1,7 @@
 // `kubectl get events`: LAST SEEN TYPE REASON OBJECT MESSAGE, + SUBOBJECT SOURCE FIRST SEEN
 // COUNT NAME wide. New-style events (eventTime, series, reportingComponent) print like old ones.
 import type { Event } from 'kubernetes-types/core/v1.js';
-import { parseTimestamp, timestampSince } from '../../../core/age.js';
+import { parseTimestamp, timestampSince } from '../../../core/index.js';
 import type { TableSpec } from '../../registry/strategy.js';
 import { column, NAME_COLUMN, type Obj } from '../printing.js';
 

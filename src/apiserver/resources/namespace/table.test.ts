@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Namespace } from 'kubernetes-types/core/v1.js';
-import { convertFieldSelector, parseFieldSelector } from '../../../core/fields.js';
+import { convertFieldSelector, parseFieldSelector } from '../../../core/index.js';
 import type { Obj } from '../printing.js';
 import { namespaceFieldLabels, namespaceFields } from './fields.js';
 import { namespaceTable as table } from './table.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Node } from 'kubernetes-types/core/v1.js';
-import { convertFieldSelector, parseFieldSelector } from '../../../core/fields.js';
+import { convertFieldSelector, parseFieldSelector } from '../../../core/index.js';
 import type { Obj } from '../printing.js';
 import { nodeFieldLabels, nodeFields } from './fields.js';
 import { nodeTable as table } from './table.js';

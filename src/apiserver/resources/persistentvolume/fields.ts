@@ -1,7 +1,7 @@
 // PersistentVolumes select only on metadata.name/metadata.namespace: upstream registers no field label
 // conversion for them, so any other label gets the default "is not a known field selector" 400.
 import type { PersistentVolume } from 'kubernetes-types/core/v1.js';
-import { DEFAULT_FIELD_LABELS, type FieldLabelPolicy } from '../../../core/fields.js';
+import { DEFAULT_FIELD_LABELS, type FieldLabelPolicy } from '../../../core/index.js';
 
 export const persistentVolumeFieldLabels: FieldLabelPolicy = DEFAULT_FIELD_LABELS;
 

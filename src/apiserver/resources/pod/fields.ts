@@ -1,7 +1,7 @@
 // Pod field selectors: the attributes upstream's pod registry exposes (ToSelectableFields) and
 // the labels the v1 field label conversion accepts (`spec.host` is the old name of spec.nodeName).
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { customFieldLabels, type FieldLabelPolicy } from '../../../core/fields.js';
+import { customFieldLabels, type FieldLabelPolicy } from '../../../core/index.js';
 
 export const podFieldLabels: FieldLabelPolicy = customFieldLabels([
   'metadata.name', 'metadata.namespace', 'spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName',

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { convertFieldSelector, parseFieldSelector } from '../../../core/index.js';
 import { podFieldLabels, podFields } from './fields.js';
 import { podTable } from './table.js';
-import { convertFieldSelector, parseFieldSelector } from '../../../core/fields.js';
 import type { Obj } from '../printing.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');

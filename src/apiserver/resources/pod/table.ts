@@ -1,7 +1,7 @@
 // `kubectl get pods`: upstream's pod printer, including its STATUS rules (init containers,
 // waiting/terminated reasons, Completed vs Running, Terminating) and RESTARTS `n (5m ago)`.
 import type { Container, ContainerStatus, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
-import { parseTimestamp, timestampSince } from '../../../core/age.js';
+import { parseTimestamp, timestampSince } from '../../../core/index.js';
 import type { TableSpec } from '../../registry/strategy.js';
 import { age, AGE_COLUMN, column, NAME_COLUMN, type Obj } from '../printing.js';
 

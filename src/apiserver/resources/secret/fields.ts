@@ -1,6 +1,6 @@
 // Secret field selectors: type (e.g. `type=kubernetes.io/service-account-token`).
 import type { Secret } from 'kubernetes-types/core/v1.js';
-import { customFieldLabels, type FieldLabelPolicy } from '../../../core/fields.js';
+import { customFieldLabels, type FieldLabelPolicy } from '../../../core/index.js';
 
 export const secretFieldLabels: FieldLabelPolicy = customFieldLabels(['type', 'metadata.namespace', 'metadata.name']);
 

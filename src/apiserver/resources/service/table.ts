@@ -1,6 +1,6 @@
 // `kubectl get svc`: NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE, + SELECTOR wide.
 import type { Service } from 'kubernetes-types/core/v1.js';
-import { formatLabels } from '../../../core/labels.js';
+import { formatLabels } from '../../../core/index.js';
 import type { TableSpec } from '../../registry/strategy.js';
 import { age, AGE_COLUMN, column, NAME_COLUMN, type Obj } from '../printing.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
-import { convertFieldSelector, parseFieldSelector } from '../../../core/fields.js';
+import { convertFieldSelector, parseFieldSelector } from '../../../core/index.js';
 import type { Obj } from '../printing.js';
 import { statefulSetFieldLabels } from './fields.js';
 import { statefulSetTable as table } from './table.js';
