@@ -116,6 +116,9 @@ export class SqliteStore implements Store, LogSource {
     }
   }
 
+  /** Watches currently fed by the writer (the rest are catching up from the log); for metrics. */
+  get liveWatches(): number { return this.#hub.size; }
+
   // LogSource (for watches)
   get revision(): number { return this.#revision; }
   get compacted(): number { return this.#compactor.compacted; }
