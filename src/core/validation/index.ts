@@ -21,3 +21,4 @@ export {
   validateNodeSelector, validateNodeSelectorTerm, validateTopologySelectorTerm, validateTolerations, validateTaintEffect,
 } from './pod/scheduling.js';
 export type { PodValidationOptions } from './pod/options.js';
+export { specDiff } from './diff.js';

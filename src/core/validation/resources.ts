@@ -207,3 +207,20 @@ export function computePodQOS(containers: readonly QosContainer[]): 'Guaranteed'
 function safeParse(raw: unknown): Quantity | undefined {
   try { return parseQuantity(raw as string); } catch { return undefined; }
 }
+
+/**
+ * Defaulting of resource lists (upstream SetDefaults_ResourceList): values are rounded up to
+ * milli precision and re-spelt canonically. Unparseable values are left for validation.
+ */
+export function normalizeResourceList(list: ResourceList | undefined | null): void {
+  if (!list) return;
+  for (const [name, raw] of Object.entries(list)) {
+    const q = safeParse(raw);
+    if (q) list[name] = q.roundUp(-3).toString();
+  }
+}
+
+/** Re-spell a single quantity canonically (no rounding), leaving bad text alone. */
+export function normalizeQuantity(raw: unknown): unknown {
+  return safeParse(raw)?.toString() ?? raw;
+}
