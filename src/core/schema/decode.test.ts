@@ -171,11 +171,11 @@ test('malformed and non-object bodies are 400s that say where', () => {
 test('values are normalised as Go re-encodes them', () => {
   const { object } = decodeObject(Pod, {
     metadata: { creationTimestamp: '2024-02-29T23:30:00.123-01:00', labels: { a: null } },
-    spec: { containers: [{ name: 'c', resources: { limits: { cpu: 1 } } }], nodeName: null },
+    spec: { containers: [{ name: 'c', resources: { limits: { cpu: 1, memory: '1.5Gi' }, requests: { cpu: '1000m' } } }], nodeName: null },
   }, 'Strict');
   assert.deepEqual(object, {
     metadata: { creationTimestamp: '2024-03-01T00:30:00Z', labels: { a: '' } },
-    spec: { containers: [{ name: 'c', resources: { limits: { cpu: '1' } } }] },
+    spec: { containers: [{ name: 'c', resources: { limits: { cpu: '1', memory: '1536Mi' }, requests: { cpu: '1' } } }] },
   });
   const lease = decodeObject(Lease, { spec: { renewTime: '2024-01-01T00:00:00.5Z' } }, 'Strict').object;
   assert.deepEqual(lease.spec, { renewTime: '2024-01-01T00:00:00.500000Z' });

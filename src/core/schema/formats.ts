@@ -1,23 +1,6 @@
 // The Kubernetes scalar formats the decoder checks, with upstream's error texts:
-// resource.Quantity syntax, metav1.Time / MicroTime (RFC 3339, re-printed in UTC as Go does),
-// and []byte fields (standard base64). Each check returns an error message or the value.
-
-export const QUANTITY_FORMAT_ERROR =
-  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-const QUANTITY_RE = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
-const QUANTITY_NUMBER = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)/;
-const QUANTITY_SUFFIXES = new Set(['', 'n', 'u', 'm', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei']);
-
-/** undefined when `text` parses as a quantity, else upstream's parse error message. */
-export function quantityError(text: string): string | undefined {
-  const s = text.trim();
-  if (!s || !QUANTITY_RE.test(s)) return QUANTITY_FORMAT_ERROR;
-  const num = QUANTITY_NUMBER.exec(s);
-  if (!num) return QUANTITY_FORMAT_ERROR;
-  const suffix = s.slice(num[0].length);
-  if (!QUANTITY_SUFFIXES.has(suffix) && !/^[eE][+-]?[0-9]+$/.test(suffix)) return "unable to parse quantity's suffix";
-  return undefined;
-}
+// metav1.Time / MicroTime (RFC 3339, re-printed in UTC as Go does) and []byte fields
+// (standard base64). Quantities are parsed by ../quantity.ts.
 
 const RFC3339 = '2006-01-02T15:04:05Z07:00';
 // Layout elements in order: [layout text, matcher]; mirrors how Go reports the first mismatch.

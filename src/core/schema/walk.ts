@@ -2,7 +2,8 @@
 // decoder (sigs.k8s.io/json) would, builds the object without unknown fields and nulls, and
 // collects strict errors (unknown / duplicate fields) in document order.
 import type { Node, StructNode } from './compile.js';
-import { base64Error, normalizeTime, quantityError } from './formats.js';
+import { parseQuantity, QUANTITY_FORMAT_ERROR } from '../quantity.js';
+import { base64Error, normalizeTime } from './formats.js';
 
 /** The first decode error; `field` is the JSON path, for the Status causes. */
 export class DecodeFailure extends Error {
@@ -67,9 +68,13 @@ export class Walk {
         return err ? this.#fail(err) : v.includes('\n') ? v.replace(/[\r\n]/g, '') : v;
       }
       case 'quantity': {
-        const text = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
-        const err = quantityError(text);
-        return err ? this.#fail(err) : text.trim();
+        // Go parses the literal (string or number) and re-prints it canonically: "1.5Gi" -> "1536Mi".
+        if (typeof v !== 'string' && typeof v !== 'number') return this.#fail(QUANTITY_FORMAT_ERROR);
+        try {
+          return parseQuantity(v).toString();
+        } catch (e) {
+          return this.#fail((e as Error).message);
+        }
       }
       case 'intstr':
         if (typeof v === 'string') return v;
