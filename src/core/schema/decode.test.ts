@@ -179,6 +179,11 @@ test('values are normalised as Go re-encodes them', () => {
   });
   const lease = decodeObject(Lease, { spec: { renewTime: '2024-01-01T00:00:00.5Z' } }, 'Strict').object;
   assert.deepEqual(lease.spec, { renewTime: '2024-01-01T00:00:00.500000Z' });
+  const proto = decodeObject(CM, '{"data":{"__proto__":"x"},"__proto__":{"polluted":1}}', 'Warn');
+  assert.deepEqual(proto.warnings, ['unknown field "__proto__"']);
+  assert.equal(Object.getPrototypeOf(proto.object.data), Object.prototype);
+  assert.equal((proto.object.data as Record<string, unknown>)['__proto__'], 'x');
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
   const bytes = decodeObject(CM, new TextEncoder().encode('{"data":{"k":"v"},"binaryData":{"b":"aGk=\\n"}}'), 'Strict');
   assert.deepEqual(bytes.object, { data: { k: 'v' }, binaryData: { b: 'aGk=' } });
 });

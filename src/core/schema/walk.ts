@@ -132,11 +132,11 @@ export class Walk {
         continue;
       }
       if (v === null) {
-        if (!struct) out[key] = zero(field); // Go stores a zero value for a null map entry
+        if (!struct) set(out, key, zero(field)); // Go stores a zero value for a null map entry
         continue;
       }
       this.#push(key, !struct);
-      out[key] = this.value(field, v);
+      set(out, key, this.value(field, v));
       this.#pop(!struct);
     }
     if (struct) this.#structs.pop();
@@ -153,6 +153,12 @@ export class Walk {
     this.#segs.pop();
     if (!index) this.#fields.pop();
   }
+}
+
+/** A map key may be `__proto__`: keep it as data, never as the object's prototype. */
+function set(o: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
 }
 
 const join = (p: string, seg: string): string => (seg[0] === '[' ? p + seg : p ? `${p}.${seg}` : seg);
