@@ -71,7 +71,6 @@ function defaultVolume(v: Volume): void {
   const sources = Object.keys(src).filter((k) => k !== 'name' && src[k] !== undefined && src[k] !== null);
   if (sources.length === 0) src.emptyDir = {};
   if (src.emptyDir?.sizeLimit !== undefined) src.emptyDir.sizeLimit = normalizeQuantity(src.emptyDir.sizeLimit);
-  if (src.hostPath && src.hostPath.type == null) src.hostPath.type = '';
   for (const k of ['secret', 'configMap', 'downwardAPI', 'projected']) if (src[k] && src[k].defaultMode == null) src[k].defaultMode = MODE_0644;
   for (const item of src.downwardAPI?.items ?? []) if (item.fieldRef) item.fieldRef.apiVersion ||= 'v1';
   for (const s of src.projected?.sources ?? []) {
@@ -86,6 +85,7 @@ function defaultVolume(v: Volume): void {
 
 /** +default markers on in-tree sources (shared with PersistentVolume sources). */
 export function defaultVolumeSourceFields(src: Rec): void {
+  if (src.hostPath && src.hostPath.type == null) src.hostPath.type = '';
   if (src.iscsi) src.iscsi.iscsiInterface ||= 'default';
   if (src.rbd) {
     src.rbd.pool ||= 'rbd';

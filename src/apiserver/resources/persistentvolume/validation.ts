@@ -1,0 +1,156 @@
+// PersistentVolume validation (upstream ValidatePersistentVolumeSpec / ValidatePersistentVolumeUpdate).
+import type { PersistentVolume, PersistentVolumeSpec, VolumeNodeAffinity } from 'kubernetes-types/core/v1.js';
+import { field, type FieldError } from '../../../core/errors.js';
+import {
+  ACCESS_MODES, FIELD_IMMUTABLE, GoValue, MAY_NOT_MORE_THAN_ONE_VOLUME, VOLUME_MODES, child, key, nameIsDNSSubdomain, quantityAt,
+  semanticEqual, specDiff, validateAccessModes, validateBasicResource, validateImmutable, validateNodeSelector, validateObjectMeta,
+  validateObjectMetaUpdate, validatePositiveQuantityValue,
+} from '../../../core/validation/index.js';
+import * as vs from '../../../core/validation/volume-sources.js';
+
+type Src = vs.Src;
+void ACCESS_MODES;
+
+const RECLAIM_POLICIES = ['Delete', 'Recycle', 'Retain'];
+
+/** PersistentVolumeSource members, in upstream's check order, with the path each is checked under. */
+const PV_SOURCES: ReadonlyArray<[string, string, (s: Src, p: string, pvName: string) => FieldError[]]> = [
+  ['hostPath', 'hostPath', vs.validateHostPath], ['gcePersistentDisk', 'persistentDisk', vs.validateGCEPD],
+  ['awsElasticBlockStore', 'awsElasticBlockStore', vs.validateAWSEBS], ['glusterfs', 'glusterfs', vs.validateGlusterfsPersistent],
+  ['flocker', 'flocker', vs.validateFlocker], ['nfs', 'nfs', vs.validateNFS], ['rbd', 'rbd', vs.validateRBD],
+  ['quobyte', 'quobyte', vs.validateQuobyte], ['cephfs', 'cephfs', vs.validateCephFS],
+  ['iscsi', 'iscsi', (s, p, n) => vs.validateISCSIPersistent(s, p, n)], ['cinder', 'cinder', vs.validateCinderPersistent],
+  ['fc', 'fc', vs.validateFC], ['flexVolume', 'flexVolume', vs.validateFlex], ['azureFile', 'azureFile', vs.validateAzureFilePV],
+  ['vsphereVolume', 'vsphereVolume', vs.validateVsphere], ['photonPersistentDisk', 'photonPersistentDisk', vs.validatePhoton],
+  ['portworxVolume', 'portworxVolume', vs.validatePortworx], ['azureDisk', 'azureDisk', vs.validateAzureDisk],
+  ['scaleIO', 'scaleIO', vs.validateScaleIO], ['local', 'local', vs.validateLocal],
+  ['storageos', 'storageos', vs.validateStorageOSPersistent], ['csi', 'csi', vs.validateCSIPersistent],
+];
+export const PV_SOURCE_KEYS = PV_SOURCES.map(([k]) => k);
+
+function validateVolumeSources(spec: Src, pvName: string, path: string, nodeAffinitySet: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  let n = 0;
+  for (const [k, sub, check] of PV_SOURCES) {
+    const s = spec[k];
+    if (s === undefined || s === null) continue;
+    // flexVolume never reports "more than one": upstream counts it without checking.
+    if (n > 0 && k !== 'flexVolume') {
+      errs.push(field.forbidden(child(path, k === 'cephfs' ? 'cephFS' : k), MAY_NOT_MORE_THAN_ONE_VOLUME));
+      continue;
+    }
+    n++;
+    errs.push(...check(s, child(path, sub), pvName));
+    if (k === 'local' && !nodeAffinitySet) errs.push(field.required(child(path, 'nodeAffinity'), 'Local volume requires node affinity'));
+  }
+  if (n === 0) errs.push(field.required(path, 'must specify a volume type'));
+  return errs;
+}
+
+export function validatePersistentVolumeSpec(spec: PersistentVolumeSpec, pvName: string, path = 'spec'): FieldError[] {
+  const errs: FieldError[] = [];
+  const modes = spec.accessModes ?? [];
+  if (!modes.length) errs.push(field.required(child(path, 'accessModes'), ''));
+  errs.push(...validateAccessModes(modes, child(path, 'accessModes')));
+  const capacity = (spec.capacity ?? {}) as Record<string, string>;
+  const capPath = child(path, 'capacity');
+  if (!Object.keys(capacity).length) errs.push(field.required(capPath, ''));
+  if (!('storage' in capacity) || Object.keys(capacity).length > 1) {
+    const shown = Object.keys(capacity).length ? capacity : null;
+    errs.push(field.notSupported(capPath, shown, ['storage']));
+  }
+  for (const [name, raw] of Object.entries(capacity)) {
+    const q = quantityAt(raw, key(capPath, name), errs);
+    if (q) errs.push(...validateBasicResource(q, key(capPath, name)), ...validatePositiveQuantityValue(q, key(capPath, name)));
+  }
+  const policy = spec.persistentVolumeReclaimPolicy;
+  if (policy && !RECLAIM_POLICIES.includes(policy)) errs.push(field.notSupported(child(path, 'persistentVolumeReclaimPolicy'), policy, RECLAIM_POLICIES));
+  let nodeAffinitySet = false;
+  if (spec.nodeAffinity) {
+    nodeAffinitySet = true;
+    const np = child(path, 'nodeAffinity');
+    if (spec.nodeAffinity.required) errs.push(...validateNodeSelector(spec.nodeAffinity.required, false, child(np, 'required')));
+    else errs.push(field.required(child(np, 'required'), 'must specify required node constraints'));
+  }
+  errs.push(...validateVolumeSources(spec as Src, pvName, path, nodeAffinitySet));
+  const hp = spec.hostPath?.path;
+  if (hp && normalizePath(hp) === '/' && policy === 'Recycle') {
+    errs.push(field.forbidden(child(path, 'persistentVolumeReclaimPolicy'), "may not be 'recycle' for a hostPath mount of '/'"));
+  }
+  if (spec.storageClassName) {
+    errs.push(...nameIsDNSSubdomain(spec.storageClassName, false).map((m) => field.invalid(child(path, 'storageClassName'), spec.storageClassName, m)));
+  }
+  if (spec.volumeMode != null && !VOLUME_MODES.includes(spec.volumeMode)) {
+    errs.push(field.notSupported(child(path, 'volumeMode'), spec.volumeMode, VOLUME_MODES));
+  }
+  return errs;
+}
+
+function normalizePath(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split('/')) {
+    if (!seg || seg === '.') continue;
+    if (seg === '..') parts.pop(); else parts.push(seg);
+  }
+  return p.startsWith('/') ? `/${parts.join('/')}` : parts.join('/') || '.';
+}
+
+export function validatePersistentVolume(pv: PersistentVolume): FieldError[] {
+  return [
+    ...validateObjectMeta(pv.metadata, { namespaced: false, nameValidator: nameIsDNSSubdomain }),
+    ...validatePersistentVolumeSpec(pv.spec ?? {}, pv.metadata?.name ?? ''),
+  ];
+}
+
+// Beta topology labels may be rewritten to their GA names in an otherwise immutable nodeAffinity.
+const BETA_TO_GA: Record<string, string> = {
+  'failure-domain.beta.kubernetes.io/zone': 'topology.kubernetes.io/zone',
+  'failure-domain.beta.kubernetes.io/region': 'topology.kubernetes.io/region',
+  'beta.kubernetes.io/os': 'kubernetes.io/os',
+  'beta.kubernetes.io/arch': 'kubernetes.io/arch',
+  'beta.kubernetes.io/instance-type': 'node.kubernetes.io/instance-type',
+};
+
+function gaAffinity(next: VolumeNodeAffinity | undefined, prev: VolumeNodeAffinity | undefined): VolumeNodeAffinity | undefined {
+  if (!prev?.required || !next?.required) return prev;
+  const out = structuredClone(prev);
+  out.required!.nodeSelectorTerms.forEach((t, i) => (t.matchExpressions ?? []).forEach((e, j) => {
+    const nk = next.required!.nodeSelectorTerms[i]?.matchExpressions?.[j]?.key;
+    if (nk && BETA_TO_GA[e.key] === nk) e.key = nk;
+  }));
+  return out;
+}
+
+function sourcesOf(spec: PersistentVolumeSpec | undefined): Src {
+  const out: Src = {};
+  for (const k of PV_SOURCE_KEYS) if ((spec as Src | undefined)?.[k] != null) out[k] = (spec as Src)[k];
+  return out;
+}
+
+export function validatePersistentVolumeUpdate(next: PersistentVolume, prev: PersistentVolume): FieldError[] {
+  const errs = [...validateObjectMetaUpdate(next.metadata, prev.metadata), ...validatePersistentVolume(next)];
+  const ns = sourcesOf(next.spec);
+  const ps = sourcesOf(prev.spec);
+  // A CSI controllerExpandSecretRef may be added to an existing volume.
+  if (ps.csi && !ps.csi.controllerExpandSecretRef && ns.csi?.controllerExpandSecretRef) {
+    ns.csi = { ...ns.csi };
+    delete ns.csi.controllerExpandSecretRef;
+  }
+  if (!semanticEqual(ns, ps)) {
+    errs.push(field.forbidden('spec.persistentvolumesource',
+      `spec.persistentvolumesource is immutable after creation\n${specDiff('core.PersistentVolumeSource', ps, ns)}`));
+  }
+  errs.push(...validateImmutable(next.spec?.volumeMode, prev.spec?.volumeMode, 'volumeMode'));
+  const prevAffinity = prev.spec?.nodeAffinity;
+  if (prevAffinity && !semanticEqual(next.spec?.nodeAffinity, gaAffinity(next.spec?.nodeAffinity, prevAffinity))) {
+    errs.push(field.invalid('nodeAffinity', next.spec?.nodeAffinity ?? null, `${FIELD_IMMUTABLE}, except for updating from beta label to GA`));
+  }
+  const nvac = (next.spec as Src | undefined)?.volumeAttributesClassName;
+  const pvac = (prev.spec as Src | undefined)?.volumeAttributesClassName;
+  if (!semanticEqual(nvac, pvac)) {
+    errs.push(field.forbidden('spec.volumeAttributesClassName', 'update is forbidden when the VolumeAttributesClass feature gate is disabled'));
+  }
+  return errs;
+}
+
+export { GoValue };
