@@ -39,6 +39,8 @@ export function historyTests(factory: StoreFactory): void {
     const at = await s.currentRevision();
     await s.delete('/hp/b');
     await s.create('/hp/bb', enc('new'));
+    await s.create('/hp/b', enc('reborn'));
+    await s.delete('/hp/e');
     await s.update('/hp/d', enc('v2'), (await s.get('/hp/d'))!.modRevision);
     const seen: string[] = [];
     let startAfter: string | undefined;

@@ -65,9 +65,16 @@ export class SqliteStore implements Store, LogSource {
     if (this.#compactor.pending) this.#compactor.compact(opened.compacted).catch(onError); // resume after a crash
 
     const cols = 'key, value, create_rev, mod_rev';
+    // The state at R (< current) = current rows not written since R, plus, for every key written
+    // since R, the version its first write after R replaced (prev_rev 0: it did not exist at R).
+    // Costs O(writes since R + page), whatever the total history length.
     const pastList = (op: string) => db.prepare(
-      `SELECT key, value, create_rev, max(rev) AS mod_rev, deleted FROM log
-       WHERE key ${op} ? AND key < ? AND rev <= ? GROUP BY key HAVING deleted = 0 ORDER BY key LIMIT ?`);
+      `WITH changed AS (
+         SELECT min(rev) AS first, prev_rev FROM log WHERE rev > @rev AND key ${op} @lo AND key < @end GROUP BY key)
+       SELECT key, value, create_rev, mod_rev FROM kv WHERE key ${op} @lo AND key < @end AND mod_rev <= @rev
+       UNION ALL
+       SELECT p.key, p.value, p.create_rev, p.rev AS mod_rev FROM changed c JOIN log p ON p.rev = c.prev_rev
+       ORDER BY key LIMIT @limit`);
     const q = (this.#q = {
       get: db.prepare<[string], KvRow>(`SELECT ${cols} FROM kv WHERE key = ?`),
       listFrom: db.prepare(`SELECT ${cols} FROM kv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?`),
@@ -82,7 +89,7 @@ export class SqliteStore implements Store, LogSource {
       events: db.prepare<[number, number, string, string | Buffer], LogRow>(
         `SELECT l.rev, l.key, l.deleted, l.value, l.create_rev, l.prev_rev, p.value AS prev_value, p.create_rev AS prev_create
          FROM log l LEFT JOIN log p ON p.rev = l.prev_rev
-         WHERE l.rev > ? AND l.rev <= ? AND +l.key >= ? AND +l.key < ? ORDER BY l.rev`), // '+l.key': scan by revision, not the key index
+         WHERE l.rev > ? AND l.rev <= ? AND l.key >= ? AND l.key < ? ORDER BY l.rev`),
       pageCount: db.prepare<[], { n: number }>('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()'),
     });
 
@@ -155,7 +162,7 @@ export class SqliteStore implements Store, LogSource {
       rows = (after ? this.#q.listAfter : this.#q.listFrom).all(lower, end, sqlLimit) as KvRow[];
     } else {
       this.#checkReadable(revision);
-      rows = (after ? this.#q.pastAfter : this.#q.pastFrom).all(lower, end, revision, sqlLimit) as KvRow[];
+      rows = (after ? this.#q.pastAfter : this.#q.pastFrom).all({ lo: lower, end, rev: revision, limit: sqlLimit }) as KvRow[];
     }
     const more = limit > 0 && rows.length > limit;
     if (more) rows.pop();

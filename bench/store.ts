@@ -1,0 +1,93 @@
+// Store benchmark: prints figures, asserts nothing.
+//   node --import tsx bench/store.ts [writes]
+// (a) create writes/s of the SQLite store vs raw better-sqlite3 single-row inserts into one
+//     keyed table, same file system, same pragmas, same keys and values (target: >= 50%).
+// (b) put -> watch latency with one watcher, p50 / p99 (target: p99 < 5 ms).
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openSqliteStore } from '../src/store/index.js';
+import { PRAGMAS } from '../src/store/sqlite/schema.js';
+
+const WRITES = Number(process.argv[2] ?? 20_000);
+const ROUNDS = 5;
+const VALUE = new Uint8Array(1024).fill(120); // about a small pod object
+const keyOf = (i: number) => `/registry/pods/default/web-${String(i).padStart(7, '0')}`;
+const dir = mkdtempSync(join(tmpdir(), 'berth-bench-store-'));
+let files = 0;
+const freshPath = () => join(dir, `db${files++}.sqlite`);
+
+function rawInserts(): number {
+  const db = new Database(freshPath());
+  for (const p of PRAGMAS) db.pragma(p);
+  // The fastest plain shape for keyed rows (WITHOUT ROWID is slower for ~1 KiB values).
+  db.exec('CREATE TABLE t (key TEXT PRIMARY KEY, value BLOB NOT NULL)');
+  const insert = db.prepare('INSERT INTO t (key, value) VALUES (?, ?)');
+  const t0 = performance.now();
+  for (let i = 0; i < WRITES; i++) insert.run(keyOf(i), VALUE); // autocommit: one transaction each
+  const ms = performance.now() - t0;
+  db.close();
+  return (WRITES / ms) * 1000;
+}
+
+async function storeCreates(): Promise<number> {
+  const store = await openSqliteStore(freshPath());
+  const t0 = performance.now();
+  for (let i = 0; i < WRITES; i++) await store.create(keyOf(i), VALUE);
+  const ms = performance.now() - t0;
+  await store.close();
+  return (WRITES / ms) * 1000;
+}
+
+async function watchLatency(n: number): Promise<number[]> {
+  const store = await openSqliteStore(freshPath());
+  const ac = new AbortController();
+  let waiting: { rev: number; resolve: (t: number) => void } | undefined;
+  const seen = new Map<number, number>();
+  const watcher = (async () => {
+    for await (const ev of store.watch('/registry/pods/', 0, ac.signal)) {
+      const now = performance.now();
+      const rev = ev.type === 'put' ? ev.kv.modRevision : ev.revision;
+      if (waiting?.rev === rev) waiting.resolve(now);
+      else seen.set(rev, now);
+    }
+  })();
+  const latencies: number[] = [];
+  let hot = await store.create('/registry/pods/default/hot', VALUE);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    // Alternate creates and updates (updates carry prev, like most API writes).
+    const rev = i % 2
+      ? (hot = await store.update(hot.key, VALUE, hot.modRevision)).modRevision
+      : (await store.create(keyOf(i), VALUE)).modRevision;
+    const at = seen.get(rev) ?? (await new Promise<number>((resolve) => { waiting = { rev, resolve }; }));
+    seen.delete(rev);
+    latencies.push(at - t0);
+  }
+  ac.abort();
+  await watcher;
+  await store.close();
+  return latencies.sort((a, b) => a - b);
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+try {
+  console.log(`store bench: ${fmt(WRITES)} writes of ${VALUE.length} B per run, best of ${ROUNDS} runs, ${process.version}`);
+  let raw = 0;
+  let ours = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    raw = Math.max(raw, rawInserts());
+    ours = Math.max(ours, await storeCreates());
+  }
+  console.log(`(a) raw better-sqlite3 insert : ${fmt(raw)} writes/s`);
+  console.log(`    store.create              : ${fmt(ours)} writes/s`);
+  console.log(`    ratio                     : ${((ours / raw) * 100).toFixed(1)}% (target >= 50%)`);
+  const lat = await watchLatency(5000);
+  console.log(`(b) put -> watch latency, ${fmt(lat.length)} writes, 1 watcher: p50 ${(pct(lat, 50) * 1000).toFixed(0)} us, p99 ${(pct(lat, 99) * 1000).toFixed(0)} us, max ${(lat.at(-1)! * 1000).toFixed(0)} us (target p99 < 5 ms)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
