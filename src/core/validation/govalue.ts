@@ -26,3 +26,4 @@ export function goStringSlice(v: readonly string[] | undefined | null, type = '[
   if (!v) return new GoValue(`${type}(nil)`);
   return new GoValue(`${type}{${v.map((s) => q(String(s))).join(', ')}}`);
 }
+

@@ -22,3 +22,4 @@ export {
 } from './pod/scheduling.js';
 export type { PodValidationOptions } from './pod/options.js';
 export { specDiff } from './diff.js';
+export { fieldErrorText } from './error-text.js';
