@@ -171,3 +171,19 @@ test('enqueueForOwner maps a dependent to its controller owner of the given kind
   assert.deepEqual(enqueueForOwner('Node', 'v1')(pod([ref('Node', 'n1', 'v1', true)])), [{ namespace: undefined, name: 'n1' }]);
   assert.deepEqual(enqueueForObject({ metadata: { name: 'x', namespace: 'ns' } }), [{ namespace: 'ns', name: 'x' }]);
 });
+
+test('no reconcile before the informers have synced; abort while waiting resolves', async () => {
+  const client = new FakeApiClient();
+  await client.create(ConfigMaps, cm('a'));
+  const informer = createInformer<KubeObject>(client, ConfigMaps, { logger: silentLogger }); // never run
+  const ac = new AbortController();
+  let calls = 0;
+  const ctrl = runController({
+    name: 'unsynced', logger: silentLogger, watches: [{ informer, toRequests: enqueueForObject }],
+    reconciler: { reconcile: async () => { calls++; return {}; } },
+  }, ac.signal);
+  await new Promise((r) => setTimeout(r, 10));
+  ac.abort();
+  await ctrl;
+  assert.equal(calls, 0);
+});

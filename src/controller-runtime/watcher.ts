@@ -181,7 +181,9 @@ export async function* watcher<T extends KubeObject>(client: Reader & WatchClien
       if (signal.aborted) break;
       for (const e of r.events) yield e;
       if (r.error !== undefined) {
-        logger.error('watcher: retrying', { resource: type.plural, next: state.kind, error: r.error });
+        // 410 is the expected way a long disconnect ends (history compacted): not an alarm.
+        const log = isGone(r.error) ? logger.info : logger.error;
+        log.call(logger, 'watcher: retrying', { resource: type.plural, next: state.kind, error: r.error });
         if (!(await sleep(ctx.clock, backoff.next(), signal))) break;
       } else if (r.events.length) {
         backoff.reset();
