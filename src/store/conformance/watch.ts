@@ -67,6 +67,20 @@ export function watchTests(factory: StoreFactory): void {
     w.stop();
   }));
 
+  test('an empty value is a value: its delete still carries prev, live and from history', withStore(factory, async (s) => {
+    const start = await s.currentRevision();
+    const live = new WatchReader(s, '/we/', start);
+    const pending = live.take(2);
+    const kv = await s.create('/we/empty', new Uint8Array(0));
+    await s.delete('/we/empty');
+    for (const evs of [await pending, await new WatchReader(s, '/we/', start).take(2)]) {
+      const del = evs[1];
+      assert.ok(del.type === 'delete' && del.prev, 'delete has prev');
+      assert.deepEqual([del.prev.value.length, del.prev.modRevision], [0, kv.modRevision]);
+    }
+    live.stop();
+  }));
+
   test('watch from a past revision catches up from history, then goes live', withStore(factory, async (s) => {
     const revs: number[] = [];
     for (let i = 0; i < 5; i++) revs.push((await s.create(`/wc/${i}`, enc(String(i)))).modRevision);

@@ -56,7 +56,9 @@ export interface OpenedDb {
 export function openDb(path: string): OpenedDb {
   const memory = path === ':memory:';
   if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const db = new Database(path);
+  // A short busy wait: the lock is only ever held by another owner of the file (or one that is
+  // just exiting), and failing fast with a clear message beats hanging a start-up.
+  const db = new Database(path, { timeout: 500 });
   try {
     for (const p of PRAGMAS) db.pragma(p);
     db.exec(DDL);

@@ -133,7 +133,7 @@ export class SqliteStore implements Store, LogSource {
 
   readEvents(prefix: string, end: string | undefined, after: number, upTo: number): StoreEvent[] {
     return this.#q.events.all(after, upTo, prefix, endParam(end)).map((r): StoreEvent => {
-      const prev = r.prev_rev > 0 && r.prev_value
+      const prev = r.prev_rev > 0 && r.prev_value !== null
         ? { key: r.key, value: r.prev_value, createRevision: r.prev_create!, modRevision: r.prev_rev }
         : undefined;
       if (r.deleted) return { type: 'delete', key: r.key, revision: r.rev, prev: prev! };
@@ -151,8 +151,8 @@ export class SqliteStore implements Store, LogSource {
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     this.#open();
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-    const revision = opts.revision || 0;
-    if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`invalid revision ${opts.revision}`);
+    const revision = opts.revision ?? 0;
+    if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`invalid list revision ${revision}`);
     const end = endParam(prefixEnd(prefix));
     const after = opts.startAfter !== undefined && compareKeys(opts.startAfter, prefix) >= 0;
     const lower = after ? opts.startAfter! : prefix;
@@ -224,6 +224,7 @@ export class SqliteStore implements Store, LogSource {
 
   async compact(revision: number): Promise<void> {
     this.#open();
+    if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`invalid compaction revision ${revision}`);
     if (revision > this.#revision) throw this.#err('FutureRevision', `cannot compact at ${revision}: current revision is ${this.#revision}`);
     await this.#compactor.compact(revision);
   }

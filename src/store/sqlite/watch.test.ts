@@ -68,3 +68,14 @@ test('many watchers on one prefix all get the same stream', async () => {
   for (const w of ws) w.stop();
   await s.close();
 });
+
+test('invalid revisions are refused instead of watching forever', async () => {
+  const s = await openSqliteStore(':memory:', { compactIntervalMs: 0 });
+  for (const bad of [Number.NaN, -1, 1.5]) {
+    const it = s.watch('/', bad, new AbortController().signal)[Symbol.asyncIterator]();
+    await assert.rejects(it.next(), RangeError);
+    await assert.rejects(s.list('/', { revision: bad }), RangeError);
+    await assert.rejects(s.compact(bad), RangeError);
+  }
+  await s.close();
+});

@@ -70,6 +70,7 @@ export class LogWatch implements AsyncIterableIterator<StoreEvent> {
     this.#pos = this.#delivered = this.#floor = after;
     // Catch-up batches stay below the queue limit so a fresh live watch has room to spare.
     this.#batch = Math.max(1, Math.min(512, Math.floor(opts.queueLimit / 2)));
+    if (!Number.isSafeInteger(after) || after < 0) this.#failure = new RangeError(`invalid watch revision ${after}`);
     if (signal.aborted) this.#ended = true;
     else signal.addEventListener('abort', this.#onAbort, { once: true });
   }
