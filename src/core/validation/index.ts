@@ -7,7 +7,7 @@ export * from './ip.js';
 export {
   validateObjectMeta, validateObjectMetaUpdate, validateLabels, validateAnnotations, validateLabelName,
   validateOwnerReferences, validateFinalizers, validateKubeFinalizerName, validateTemplateObjectMeta,
-  validateNonnegative, validateImmutable, jsonEqual, semanticEqual, TOTAL_ANNOTATION_SIZE_LIMIT,
+  validateNonnegative, validateImmutable, jsonEqual, semanticEqual, isZeroValue, TOTAL_ANNOTATION_SIZE_LIMIT,
   type ObjectMetaOptions,
 } from './meta.js';
 export * from './selector.js';

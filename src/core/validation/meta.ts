@@ -54,6 +54,14 @@ function prune(v: unknown): unknown {
   return v === null ? undefined : v;
 }
 
+/** Go's zero value check for JSON values: unset, null, "", 0, false, empty list or object. */
+export function isZeroValue(v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === 0 || v === false) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v === 'object') return Object.values(v as object).every(isZeroValue);
+  return false;
+}
+
 export function validateImmutable(next: unknown, prev: unknown, path: string, shown: unknown = next): FieldError[] {
   return semanticEqual(next, prev) ? [] : [field.invalid(path, shown, FIELD_IMMUTABLE)];
 }
@@ -201,7 +209,7 @@ export function validateTemplateObjectMeta(meta: ObjectMeta | undefined, path: s
   const m = meta ?? {};
   const errs = [...validateAnnotations(m.annotations, child(path, 'annotations')), ...validateLabels(m.labels, child(path, 'labels'))];
   for (const [k, v] of Object.entries(m)) {
-    if (k === 'labels' || k === 'annotations' || v === undefined || v === null || v === '') continue;
+    if (k === 'labels' || k === 'annotations' || isZeroValue(v)) continue;
     errs.push(field.forbidden(child(path, k), 'cannot be set'));
   }
   return errs;

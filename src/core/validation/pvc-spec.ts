@@ -1,6 +1,7 @@
 // PersistentVolumeClaimSpec rules, shared by PVCs and ephemeral volume claim templates.
 import { field, type FieldError } from '../errors.js';
 import type { PersistentVolumeClaimSpec, TypedLocalObjectReference, TypedObjectReference } from 'kubernetes-types/core/v1.js';
+import { GoValue } from './govalue.js';
 import { isDNS1123Subdomain, nameIsDNSLabel, nameIsDNSSubdomain } from './names.js';
 import { child, key } from './path.js';
 import { quantityAt, validatePositiveQuantityValue, validateResourceQuantityValue } from './resources.js';
@@ -66,10 +67,10 @@ export function validatePersistentVolumeClaimSpec(spec: PersistentVolumeClaimSpe
   if (spec.dataSourceRef) errs.push(...validateDataSource(spec.dataSourceRef, child(path, 'dataSourceRef'), true));
   const ref = spec.dataSourceRef;
   if (ref?.namespace) {
-    if (spec.dataSource) errs.push(field.invalid(path, child(path, 'dataSource'), 'may not be specified when dataSourceRef.namespace is specified'));
+    if (spec.dataSource) errs.push(field.invalid(path, new GoValue(child(path, 'dataSource')), 'may not be specified when dataSourceRef.namespace is specified'));
   } else if (spec.dataSource && ref) {
     const same = (spec.dataSource.apiGroup ?? null) === (ref.apiGroup ?? null) && spec.dataSource.kind === ref.kind && spec.dataSource.name === ref.name;
-    if (!same) errs.push(field.invalid(path, child(path, 'dataSource'), 'must match dataSourceRef'));
+    if (!same) errs.push(field.invalid(path, new GoValue(child(path, 'dataSource')), 'must match dataSourceRef'));
   }
   return errs;
 }

@@ -14,7 +14,11 @@ export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
 
 const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export const persistentVolumeStrategy: Omit<ResourceStrategy<PersistentVolumeObject>, 'table' | 'selectableFields' | 'fieldLabels'> = {
+type PersistentVolumeStrategy = Omit<ResourceStrategy<PersistentVolumeObject>, 'table' | 'selectableFields' | 'fieldLabels'> & {
+  prepareForStatusUpdate(next: PersistentVolumeObject, prev: PersistentVolumeObject, ctx?: StrategyContext): void;
+};
+
+export const persistentVolumeStrategy: PersistentVolumeStrategy = {
   type: PersistentVolumes,
   generation: false,
   defaults: (pv) => defaultPersistentVolume(pv),

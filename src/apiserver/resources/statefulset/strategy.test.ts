@@ -48,7 +48,7 @@ test('the seed StatefulSet is accepted with upstream defaults (D1, B11)', () => 
 test('StatefulSet create reject paths (I1-I9)', () => {
   const cases: Array<[string, (x: StatefulSetObject) => void, string[]]> = [
     ['name not a label', (x) => { x.metadata!.name = 'web.v1'; }, ['metadata.name: Invalid value: "web.v1": must not contain dots']],
-    ['no selector', (x) => { delete x.spec!.selector; },
+    ['no selector', (x) => { delete (x.spec as { selector?: unknown }).selector; },
       ['spec.selector: Required value', 'spec.template.metadata.labels: Invalid value: map[string]string{"app":"nginx"}: `selector` does not match template `labels`']],
     ['empty selector', (x) => { x.spec!.selector = {}; }, ['spec.selector: Invalid value: {}: empty selector is invalid for statefulset']],
     ['selector mismatch', (x) => { x.spec!.selector = { matchLabels: { app: 'web' } }; },

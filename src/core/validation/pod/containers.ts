@@ -2,6 +2,7 @@
 // ephemeral, with name uniqueness across them and host port conflicts.
 import { field, type FieldError } from '../../errors.js';
 import type { Container, EphemeralContainer } from 'kubernetes-types/core/v1.js';
+import { isZeroValue } from '../meta.js';
 import { child, index } from '../path.js';
 import { validateContainerCommon, type ContainerContext } from './containers-common.js';
 import { validateLifecycle, validateProbeOfKind } from './probes.js';
@@ -89,7 +90,7 @@ export function validateEphemeralContainers(ecs: EphemeralContainer[] | undefine
     else all.add(ec.name);
     if (ec.targetContainerName && !others.has(ec.targetContainerName)) errs.push(field.notFound(child(p, 'targetContainerName'), ec.targetContainerName));
     for (const [k, v] of Object.entries(ec)) {
-      if (EPHEMERAL_ALLOWED.has(k) || v === undefined || v === null || (Array.isArray(v) && !v.length)) continue;
+      if (EPHEMERAL_ALLOWED.has(k) || isZeroValue(v)) continue;
       errs.push(field.forbidden(child(p, k), 'cannot be set for an Ephemeral Container'));
     }
     (ec.volumeMounts ?? []).forEach((vm, j) => {
