@@ -8,7 +8,7 @@ import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from './names.js'
 import { child, key } from './path.js';
 
 // Volume sources are open records here: each validator reads the fields it knows.
-export type Src = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Src = Record<string, any>;
 export type SourceValidator = (s: Src, path: string) => FieldError[];
 
 const req = (s: Src, name: string, path: string, detail = ''): FieldError[] =>

@@ -13,7 +13,7 @@ export const BETA_STORAGE_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-
 const RESIZE_STATUSES = ['ControllerResizeInProgress', 'ControllerResizeInfeasible', 'NodeResizeInProgress',
   'NodeResizeInfeasible', 'NodeResizePending'];
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;
 
 export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): FieldError[] {
   return [

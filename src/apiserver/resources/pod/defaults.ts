@@ -5,7 +5,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { normalizeQuantity, normalizeResourceList, type ResourceList } from '../../../core/validation/index.js';
 import { defaultPersistentVolumeClaimSpec } from '../persistentvolumeclaim/defaults.js';
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;
 
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 

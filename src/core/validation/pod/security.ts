@@ -64,7 +64,6 @@ function validateWindowsOptions(w: Src | undefined, path: string): FieldError[] 
     const p = child(path, 'runAsUserName');
     const parts = v.split('\\');
     if (v === '') errs.push(field.invalid(p, v, 'runAsUserName cannot be an empty string'));
-    // eslint-disable-next-line no-control-regex
     else if (/[\x00-\x1f\x7f]/.test(v)) errs.push(field.invalid(p, v, 'runAsUserName cannot contain control characters'));
     else if (parts.length > 2) errs.push(field.invalid(p, v, 'runAsUserName cannot contain more than one backslash'));
     else {
