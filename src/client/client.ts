@@ -35,9 +35,10 @@ export function createClient(transport: Transport): ApiClient {
     async create<T extends KubeObject>(type: ResourceType, obj: T, opts?: WriteOptions) {
       return (await transport.request({ verb: 'create', type, namespace: ns(type, obj.metadata?.namespace), body: obj, query: writeQuery(opts) })) as T;
     },
-    async update<T extends KubeObject>(type: ResourceType, obj: T, opts?: WriteOptions) {
+    async update<T extends KubeObject>(type: ResourceType, obj: T, opts?: WriteOptions & { subresource?: string }) {
       return (await transport.request({
-        verb: 'update', type, namespace: ns(type, obj.metadata?.namespace), name: obj.metadata?.name, body: obj, query: writeQuery(opts),
+        verb: 'update', type, namespace: ns(type, obj.metadata?.namespace), name: obj.metadata?.name,
+        subresource: opts?.subresource, body: obj, query: writeQuery(opts),
       })) as T;
     },
     async updateStatus<T extends KubeObject>(type: ResourceType, obj: T, opts?: WriteOptions) {

@@ -66,7 +66,8 @@ export interface Reader {
 
 export interface Writer {
   create<T extends KubeObject = KubeObject>(type: ResourceType, obj: T, opts?: WriteOptions): Promise<T>;
-  update<T extends KubeObject = KubeObject>(type: ResourceType, obj: T, opts?: WriteOptions): Promise<T>;
+  /** PUT; `subresource` for PUTs to status/scale/finalize. */
+  update<T extends KubeObject = KubeObject>(type: ResourceType, obj: T, opts?: WriteOptions & { subresource?: string }): Promise<T>;
   updateStatus<T extends KubeObject = KubeObject>(type: ResourceType, obj: T, opts?: WriteOptions): Promise<T>;
   patch<T extends KubeObject = KubeObject>(type: ResourceType, key: ObjectKey, patchType: PatchType, patch: unknown,
     opts?: WriteOptions & { subresource?: string }): Promise<T>;

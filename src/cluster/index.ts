@@ -3,3 +3,4 @@ export { startCluster, type ClusterOptions, type Component, type RunningCluster 
 export { inProcessClient } from './in-process.js';
 export { kubeconfigYaml, mergeKubeconfig, writeKubeconfig, type KubeconfigEntry } from './kubeconfig.js';
 export { LOCAL_PATH_CLASS, SYSTEM_NAMESPACES } from './bootstrap.js';
+export { controllerManager, DEFAULT_CONTROLLERS, type ControllerFactory } from './controllers.js';

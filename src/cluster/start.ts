@@ -1,5 +1,6 @@
 // One process, one cluster: store → API server → controllers (→ node agents, when present).
 // `berth up` and the test harness both start clusters through here.
+import { setMaxListeners } from 'node:events';
 import { createApiServer, type ApiServer } from '../apiserver/index.js';
 import type { ApiClient } from '../client/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -52,6 +53,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const client = inProcessClient(api);
   await bootstrap(client, { apiServerPort: address.port });
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
   const running = (opts.components ?? []).map((c) => c.run(client, abort.signal).catch((e) => {
     if (!abort.signal.aborted) opts.log?.(`component ${c.name} failed: ${(e as Error).stack ?? e}`);
   }));

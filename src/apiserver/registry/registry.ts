@@ -26,8 +26,9 @@ export interface ListOptions {
   readonly filter?: (obj: KubeObject) => boolean;
   readonly limit?: number;
   readonly continueToken?: string;
-  /** '' = latest; '0' = any (we serve latest); a number = exactly that revision. */
+  /** '' = latest; '0' = any (we serve latest); a number = not older than it, or exactly it. */
   readonly resourceVersion?: string;
+  readonly resourceVersionMatch?: string;
 }
 
 export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
@@ -82,7 +83,13 @@ export class Registry {
     if (opts.continueToken) {
       ({ revision, startAfter } = decodeContinue(opts.continueToken, prefix));
     } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
-      revision = parseRevision(opts.resourceVersion);
+      const wanted = parseRevision(opts.resourceVersion);
+      // Exact reads are for pagination; otherwise "not older than" is served from the latest state.
+      const exact = opts.resourceVersionMatch === 'Exact' || (!opts.resourceVersionMatch && !!opts.limit);
+      if (exact) revision = wanted;
+      else if (wanted > await this.#store.currentRevision()) {
+        throw new ApiError(504, 'Timeout', `Too large resource version: ${wanted}, current: ${await this.#store.currentRevision()}`, { retryAfterSeconds: 1 });
+      }
     }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const items: KubeObject[] = [];
@@ -110,7 +117,7 @@ export class Registry {
       if (isStoreError(e, 'Compacted') && opts.continueToken) {
         throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
       }
-      throw storeErrorToApi(e, type);
+      throw storeErrorToApi(e, type, revision);
     }
     const metadata: ListResult['metadata'] = { resourceVersion: String(revision) };
     if (more && lastKey) metadata.continue = encodeContinue(revision, lastKey, prefix);

@@ -2,10 +2,10 @@
 import { ApiError, internalError, type ResourceType } from '../../core/index.js';
 import { isStoreError } from '../../store/index.js';
 
-export function storeErrorToApi(e: unknown, _type: ResourceType): unknown {
+export function storeErrorToApi(e: unknown, _type: ResourceType, requested?: number): unknown {
   if (e instanceof ApiError) return e;
   if (isStoreError(e, 'Compacted')) {
-    return new ApiError(410, 'Expired', `too old resource version: ${e.message}`);
+    return new ApiError(410, 'Expired', `too old resource version: ${requested ?? ''} (${e.compactedRevision ?? ''})`);
   }
   if (isStoreError(e, 'FutureRevision')) {
     return new ApiError(504, 'Timeout', 'Too large resource version', { retryAfterSeconds: 1 });

@@ -63,7 +63,7 @@ export async function* watchCollection(reg: Registry, type: ResourceType, namesp
     }
   } catch (e) {
     if (isStoreError(e, 'Compacted')) {
-      yield errorEvent(410, 'Expired', `too old resource version: ${from} (${e.currentRevision ?? ''})`);
+      yield errorEvent(410, 'Expired', `too old resource version: ${from} (${e.compactedRevision ?? ''})`);
       return;
     }
     if (opts.signal.aborted) return;

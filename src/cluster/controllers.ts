@@ -1,0 +1,41 @@
+// The controller manager: shared informers, every controller, one leader at a time
+// (a coordination.k8s.io Lease in kube-system, like kube-controller-manager).
+import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { ApiClient } from '../client/index.js';
+import { InformerSet, runController, runLeaderElection, silentLogger, sleep, realClock, type ControllerSpec, type Logger } from '../controller-runtime/index.js';
+import { garbageCollector } from '../controllers/garbage-collector/index.js';
+import { namespaceController } from '../controllers/namespace/index.js';
+import type { Component } from './start.js';
+
+export type ControllerFactory = (client: ApiClient, informers: InformerSet) => ControllerSpec;
+
+export const DEFAULT_CONTROLLERS: readonly ControllerFactory[] = [namespaceController, garbageCollector];
+
+export function controllerManager(opts: { controllers?: readonly ControllerFactory[]; logger?: Logger; leaderElection?: boolean } = {}): Component {
+  return {
+    name: 'controller-manager',
+    async run(client, signal) {
+      const start = async (leading: AbortSignal) => {
+        // Every informer and worker listens on this one signal.
+        setMaxListeners(0, leading);
+        const informers = new InformerSet(client, { logger: opts.logger ?? silentLogger });
+        const specs = (opts.controllers ?? DEFAULT_CONTROLLERS).map((f) => f(client, informers));
+        informers.start(leading);
+        await Promise.all(specs.map((s) => runController({ ...s, logger: opts.logger ?? s.logger }, leading)));
+        await informers.stopped();
+      };
+      if (opts.leaderElection === false) return start(signal);
+      const identity = `${hostname()}_${randomUUID()}`;
+      while (!signal.aborted) {
+        await runLeaderElection({
+          client, lease: { namespace: 'kube-system', name: 'berth-controller-manager' }, identity,
+          logger: opts.logger ?? silentLogger, onStartedLeading: start,
+        }, signal);
+        // Lost the lease (or never got it): campaign again after a pause.
+        if (!signal.aborted) await sleep(realClock, 1000, signal);
+      }
+    },
+  };
+}
