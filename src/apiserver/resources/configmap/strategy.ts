@@ -31,7 +31,8 @@ export function validateConfigMap(cm: ConfigMap): FieldError[] {
     errs.push(...isConfigMapKey(k).map((m) => field.invalid(key('binaryData', k), k, m)));
     total += base64Size(String(v));
   }
-  if (total > MAX_CONFIG_SIZE) errs.push(field.tooLong('', '', MAX_CONFIG_SIZE));
+  // Upstream reports the whole object with an empty path, which prints as "[]".
+  if (total > MAX_CONFIG_SIZE) errs.push(field.tooLong('[]', '', MAX_CONFIG_SIZE));
   return errs;
 }
 

@@ -36,7 +36,7 @@ test('secret rules: keys, per-type fields, type and immutable data', () => {
 test('config maps: duplicate keys, 1 MiB, immutable', () => {
   const cm: ConfigMapObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...meta }, data: { a: 'x', big: 'y'.repeat(1024 * 1024) }, binaryData: { a: 'eA==' } };
   assert.deepEqual(cms.validate(cm).map(fieldErrorText), [
-    'data[a]: Invalid value: "a": duplicate of key present in binaryData', 'Too long: may not be more than 1048576 bytes',
+    'data[a]: Invalid value: "a": duplicate of key present in binaryData', '[]: Too long: may not be more than 1048576 bytes',
   ]);
   const prev: ConfigMapObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...meta }, immutable: true, data: { a: 'x' } };
   const next = structuredClone(prev);
