@@ -48,6 +48,8 @@ export function defaultContainer(c: Container): void {
   if (!c.imagePullPolicy) c.imagePullPolicy = imageTag(c.image ?? '') === 'latest' ? 'Always' : 'IfNotPresent';
   c.terminationMessagePath ||= '/dev/termination-log';
   c.terminationMessagePolicy ||= 'File';
+  // A struct, not a pointer, upstream: it always serialises, as {} when empty.
+  c.resources ??= {};
   for (const port of c.ports ?? []) port.protocol ||= 'TCP';
   for (const env of c.env ?? []) {
     const ref = env.valueFrom?.fieldRef;
