@@ -138,14 +138,8 @@ function encodeResult(result: Exclude<ApiResult, { kind: 'watch' }>, shape: Outp
 async function streamWatch(res: ServerResponse, events: AsyncIterable<WatchEvent>, timeoutMs: number | undefined,
   ctx: HandlerContext, req: ApiRequest, shape: OutputShape, abort: AbortController): Promise<void> {
   const iterator = events[Symbol.asyncIterator]();
-  let first: IteratorResult<WatchEvent>;
-  try {
-    // Errors before the first event (bad resourceVersion, ...) still get a plain Status reply.
-    first = await iterator.next();
-  } catch (e) {
-    writeError(res, e);
-    return;
-  }
+  // Headers go out at once: clients wait for them before they consider the watch established.
+  // Failures after this point (a compacted resourceVersion, ...) arrive as ERROR events.
   res.statusCode = 200;
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Cache-Control', 'no-cache, private');
@@ -168,7 +162,7 @@ async function streamWatch(res: ServerResponse, events: AsyncIterable<WatchEvent
     return { type: ev.type, object: table };
   };
   try {
-    let r = first;
+    let r = await iterator.next();
     while (!r.done && !abort.signal.aborted) {
       const ok = res.write(JSON.stringify(encode(r.value)) + '\n');
       if (!ok) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
