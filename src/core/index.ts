@@ -7,3 +7,4 @@ export * from './fields.js';
 export * from './age.js';
 export * from './schema/index.js';
 export * from './quantity.js';
+export * from './protobuf/index.js';
