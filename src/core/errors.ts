@@ -100,6 +100,8 @@ export function internalError(message: string): ApiError {
 /** Go's %q-ish rendering of a bad value, as field.Error prints it. */
 export function renderValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
+  // Values that know their Go spelling (validation's GoValue) print it verbatim.
+  if (typeof v === 'object' && 'repr' in v && typeof (v as { repr: unknown }).repr === 'string') return (v as { repr: string }).repr;
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   return JSON.stringify(v);
@@ -133,7 +135,8 @@ export function fieldErrorMessage(e: FieldError): string {
 
 /** 422 Invalid, shaped like apierrors.NewInvalid: `Kind.group "name" is invalid: [a, b]`. */
 export function invalid(kind: string, group: string, name: string, errs: readonly FieldError[]): ApiError {
-  const msgs = errs.map(fieldErrorMessage);
+  // Identical messages are reported once, as upstream's ToAggregate does.
+  const msgs = [...new Set(errs.map(fieldErrorMessage))];
   const joined = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, {

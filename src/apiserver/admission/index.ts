@@ -1,5 +1,6 @@
 // The admission chain, in upstream's order.
 import { namespaceLifecycle } from './namespace-lifecycle.js';
+import { pvcResize } from './pvc-resize.js';
 import { serviceIpAllocator, type ServiceRanges } from './service-ips.js';
 import { defaultStorageClass, storageObjectInUseProtection } from './storage.js';
 import type { AdmissionPlugin } from './types.js';
@@ -14,6 +15,7 @@ export function defaultAdmission(opts: { serviceRanges?: ServiceRanges; extra?: 
     serviceIpAllocator(opts.serviceRanges),
     defaultStorageClass,
     storageObjectInUseProtection,
+    pvcResize,
     ...(opts.extra ?? []),
   ];
 }

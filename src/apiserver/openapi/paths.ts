@@ -2,7 +2,7 @@
 // and v3.ts. Shaped like upstream's: operation ids, actions, GVKs and the query parameters
 // kubectl looks for (a PATCH carrying `fieldValidation` tells it the server validates fields).
 import { ALL_RESOURCES, type ResourceType } from '../../core/index.js';
-import { kindDefinition } from '../../core/schema/index.js';
+import { kindDefinition } from '../../core/index.js';
 
 export interface Param {
   readonly name: string;

@@ -1,7 +1,7 @@
 // Definitions for the documents: the subset a document references (closed over $refs), and
 // their OpenAPI v3 form (components refs; allOf around refs that carry a description;
 // Quantity and IntOrString as the one-of unions upstream's v3 documents use).
-import { DEFINITIONS, REF_PREFIX, refName, type Schema } from '../../core/schema/index.js';
+import { DEFINITIONS, REF_PREFIX, refName, type Schema } from '../../core/index.js';
 
 export const V3_REF_PREFIX = '#/components/schemas/';
 

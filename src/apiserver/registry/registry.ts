@@ -196,7 +196,7 @@ export class Registry {
       if (!internal) strategy.defaults(next);
       if (status) {
         keepMetaForStatus(next, current);
-        strategy.prepareForStatusUpdate(next, current);
+        strategy.prepareForStatusUpdate(next, current, { now: this.#clock() });
       } else if (internal) {
         keepSystemMeta(next, current);
       } else {

@@ -35,7 +35,7 @@ export interface ResourceStrategy<T extends KubeObject = KubeObject> {
   prepareForUpdate(next: T, prev: T): void;
   validateUpdate(next: T, prev: T): FieldError[];
   /** /status writes: keep everything but status from `prev` (in place on next). */
-  prepareForStatusUpdate(next: T, prev: T): void;
+  prepareForStatusUpdate(next: T, prev: T, ctx?: StrategyContext): void;
   validateStatusUpdate(next: T, prev: T): FieldError[];
   /** Server-side printing (as=Table). */
   readonly table: TableSpec<T>;

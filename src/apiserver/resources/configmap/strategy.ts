@@ -1,7 +1,7 @@
 // ConfigMap strategy: keys, the 1 MiB total, and `immutable: true` freezing the data.
 import type { ConfigMap } from 'kubernetes-types/core/v1.js';
 import { ConfigMaps, type KubeObject } from '../../../core/index.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   isConfigMapKey, key, nameIsDNSSubdomain, semanticEqual, utf8Length, validateObjectMeta, validateObjectMetaUpdate,
 } from '../../../core/validation/index.js';

@@ -1,7 +1,7 @@
 // ControllerRevision strategy: `data` is mandatory and immutable, `revision` non-negative (I13).
 import type { ControllerRevision } from 'kubernetes-types/apps/v1.js';
 import { ControllerRevisions, type KubeObject } from '../../../core/index.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   nameIsDNSSubdomain, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate,
 } from '../../../core/validation/index.js';

@@ -1,7 +1,7 @@
 // Endpoints strategy: ports default to TCP; addresses must be real, non-special IPs.
 import type { EndpointAddress, EndpointPort, Endpoints } from 'kubernetes-types/core/v1.js';
 import { Endpoints as EndpointsType, type KubeObject } from '../../../core/index.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   PORT_PROTOCOLS, child, index, isDNS1123Label, isQualifiedName, isValidIP, isValidPortNum, nameIsDNSSubdomain,
   validateNonSpecialIP, validateObjectMeta, validateObjectMetaUpdate,

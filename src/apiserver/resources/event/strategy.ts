@@ -2,7 +2,7 @@
 // name or ObjectMeta validation): namespace agreement, and reporting fields for new-style events.
 import type { Event } from 'kubernetes-types/core/v1.js';
 import { Events, type KubeObject } from '../../../core/index.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import { isDNS1123Subdomain, isQualifiedName } from '../../../core/validation/index.js';
 import type { ResourceStrategy } from '../../registry/strategy.js';
 

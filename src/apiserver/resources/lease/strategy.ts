@@ -1,7 +1,7 @@
 // Lease strategy (coordination.k8s.io): durations and transitions, coordinated strategy names.
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import { Leases, type KubeObject } from '../../../core/index.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import { isQualifiedName, nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../../../core/validation/index.js';
 import type { ResourceStrategy } from '../../registry/strategy.js';
 

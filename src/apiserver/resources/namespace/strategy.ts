@@ -3,7 +3,7 @@
 // (they change through /finalize), and the phase tied to deletionTimestamp on status writes.
 import type { Namespace, NamespaceStatus } from 'kubernetes-types/core/v1.js';
 import { Namespaces, type KubeObject } from '../../../core/index.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   isQualifiedName, nameIsDNSLabel, validateKubeFinalizerName, validateObjectMeta, validateObjectMetaUpdate,
 } from '../../../core/validation/index.js';

@@ -2,7 +2,7 @@
 // defaults to capacity, taints and pod CIDRs are checked, podCIDR(s)/providerID are set once.
 import type { Node, NodeStatus, Taint } from 'kubernetes-types/core/v1.js';
 import { Nodes, type KubeObject } from '../../../core/index.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   child, goStringSlice, index, isDualStack, isValidCIDR, isValidLabelValue, nameIsDNSSubdomain, normalizeResourceList,
   quantityAt, validateLabelName, validateObjectMeta, validateObjectMetaUpdate, validateResourceQuantityValue, validateTaintEffect,

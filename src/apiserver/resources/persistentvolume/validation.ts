@@ -1,12 +1,12 @@
 // PersistentVolume validation (upstream ValidatePersistentVolumeSpec / ValidatePersistentVolumeUpdate).
 import type { PersistentVolume, PersistentVolumeSpec, VolumeNodeAffinity } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   ACCESS_MODES, FIELD_IMMUTABLE, GoValue, MAY_NOT_MORE_THAN_ONE_VOLUME, VOLUME_MODES, child, key, nameIsDNSSubdomain, quantityAt,
   semanticEqual, specDiff, validateAccessModes, validateBasicResource, validateImmutable, validateNodeSelector, validateObjectMeta,
   validateObjectMetaUpdate, validatePositiveQuantityValue,
 } from '../../../core/validation/index.js';
-import * as vs from '../../../core/validation/volume-sources.js';
+import * as vs from '../../../core/validation/index.js';
 
 type Src = vs.Src;
 void ACCESS_MODES;

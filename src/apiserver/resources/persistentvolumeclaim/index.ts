@@ -10,3 +10,5 @@ export const persistentVolumeClaimResource = {
   selectableFields: persistentVolumeClaimFields,
   fieldLabels: persistentVolumeClaimFieldLabels,
 } as unknown as ResourceStrategy;
+
+export { checkPvcResize, claimClass } from './validation.js';

@@ -2,8 +2,8 @@
 // gates: RecoverVolumeExpansionFailure on, VolumeAttributesClass off) and the resize admission.
 import type { PersistentVolumeClaim, PersistentVolumeClaimSpec } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
-import { ApiError, field, forbidden, type FieldError } from '../../../core/errors.js';
-import { tryParseQuantity } from '../../../core/quantity.js';
+import { ApiError, field, forbidden, type FieldError } from '../../../core/index.js';
+import { tryParseQuantity } from '../../../core/index.js';
 import {
   FIELD_IMMUTABLE, isQualifiedName, key, nameIsDNSSubdomain, quantityAt, semanticEqual, specDiff, validateBasicResource,
   validateImmutable, validateObjectMeta, validateObjectMetaUpdate, validatePersistentVolumeClaimSpec, validateResourceQuantityValue,

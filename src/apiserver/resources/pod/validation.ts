@@ -1,7 +1,7 @@
 // Pod create, update and status-update validation (upstream ValidatePodCreate,
 // ValidatePodUpdate, ValidatePodStatusUpdate).
 import type { Container, ContainerStatus, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   child, goStringSlice, index, inclusiveRangeError, isDualStack, isValidIP, nameIsDNSSubdomain, semanticEqual,
   validateImmutable, validateLabelName, validateObjectMeta, validateObjectMetaUpdate, validatePodSpec,

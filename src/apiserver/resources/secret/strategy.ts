@@ -2,7 +2,7 @@
 // per-type required keys, 1 MiB total, type immutable, `immutable: true` freezing the data.
 import type { Secret } from 'kubernetes-types/core/v1.js';
 import { Secrets, type KubeObject } from '../../../core/index.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   isConfigMapKey, key, nameIsDNSSubdomain, semanticEqual, validateImmutable, validateObjectMeta, validateObjectMetaUpdate,
 } from '../../../core/validation/index.js';

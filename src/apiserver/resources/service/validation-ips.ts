@@ -1,7 +1,7 @@
 // clusterIP/clusterIPs/ipFamilies/ipFamilyPolicy rules (ValidateServiceClusterIPsRelatedFields)
 // and what an update may do to them (upgrade to / downgrade from dual-stack only).
 import type { ServiceSpec } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import { goStringSlice, index, isDualStack, isIPv6String, isValidIP } from '../../../core/validation/index.js';
 
 const FAMILIES = ['IPv4', 'IPv6'];

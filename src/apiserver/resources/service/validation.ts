@@ -1,7 +1,7 @@
 // Service validation (upstream ValidateService / ValidateServiceUpdate / status), for a
 // single-stack cluster with Kubernetes 1.33 gates.
 import type { Service, ServicePort, ServiceSpec } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   GoValue, PORT_PROTOCOLS, child, index, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidCIDR, isValidIP,
   isValidPortNum, nameIsDNS1035Label, validateLabels, validateNonSpecialIP, validateObjectMeta, validateObjectMetaUpdate,

@@ -2,7 +2,7 @@
 // template's spec is deliberately not validated as a pod (upstream quirk; I10 for claims too).
 import type { StatefulSet, StatefulSetSpec, StatefulSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   GoValue, child, goStringMap, isEmptySelector, isValidPercent, nameIsDNSLabel, selectorConversionFails, selectorMatches,
   semanticEqual, validateAnnotations, validateLabelSelector, validateLabels, validateNonnegative, validateObjectMeta,

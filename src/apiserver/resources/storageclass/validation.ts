@@ -1,7 +1,7 @@
 // StorageClass validation (pkg/apis/storage/validation): provisioner, parameters, reclaim
 // policy, binding mode, allowed topologies; most fields are fixed after creation (I23).
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
-import { field, type FieldError } from '../../../core/errors.js';
+import { field, type FieldError } from '../../../core/index.js';
 import {
   isQualifiedName, index, nameIsDNSSubdomain, semanticEqual, utf8Length, validateImmutable, validateObjectMeta,
   validateObjectMetaUpdate, validateTopologySelectorTerm,
