@@ -131,3 +131,13 @@ test('bad input is always a 400 that says what is wrong', () => {
   assert.throws(() => decodeKubernetesProtobuf(body('v1', 'Pod', msg(1, msg(8, int(1, 300000000000))))), is400(/creationTimestamp: time outside of year range/));
   assert.throws(() => decodeKubernetesProtobuf(body('v1', 'Pod', [0x12, 0x05, 0x0a])), is400(/unexpected EOF/));
 });
+
+test('map keys are plain keys, even "__proto__"; raw JSON null is left out like other nulls', () => {
+  const d = decodeKubernetesProtobuf(body('v1', 'ConfigMap', msg(1, str(1, 'c'), entry(11, '__proto__', 'x')), entry(2, 'constructor', 'y')));
+  const labels = (d.object.metadata as { labels: Record<string, unknown> }).labels;
+  assert.deepEqual(Object.keys(labels), ['__proto__']);
+  assert.equal(Object.getPrototypeOf(labels), Object.prototype);
+  assert.deepEqual(JSON.parse(JSON.stringify(d.object)), JSON.parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","labels":{"__proto__":"x"}},"data":{"constructor":"y"}}'));
+  assert.deepEqual(decodeKubernetesProtobuf(body('apps/v1', 'ControllerRevision', msg(2, str(1, 'null')), int(3, 1))).object,
+    { apiVersion: 'apps/v1', kind: 'ControllerRevision', revision: 1 });
+});

@@ -107,12 +107,14 @@ function accumulate(spec: MessageSpec, bytes: Uint8Array, path: string, unknown:
       expectWire(wire, WIRE_BYTES, where);
       const m = (acc.get(field) as Record<string, unknown> | undefined) ?? {};
       const [k, v] = mapEntry(f, r.bytes(), where, unknown);
-      m[k] = v;
+      // defineProperty, so a key like "__proto__" stays an ordinary key, as JSON.parse keeps it
+      Object.defineProperty(m, k, { value: v, enumerable: true, writable: true, configurable: true });
       acc.set(field, m);
     } else if (f.value.kind === 'scalar') {
       const v = scalarField(f, r, wire, where);
-      if (f.repeated) acc.set(field, [...((acc.get(field) as unknown[] | undefined) ?? []), ...v]);
-      else acc.set(field, v[v.length - 1]);
+      if (!f.repeated) acc.set(field, v[v.length - 1]);
+      else if (acc.has(field)) (acc.get(field) as unknown[]).push(...v);
+      else acc.set(field, v);
     } else {
       expectWire(wire, WIRE_BYTES, where);
       const b = r.bytes();
@@ -135,7 +137,7 @@ function render(spec: MessageSpec, acc: Acc, path: string, unknown: string[]): R
     if (!acc.has(f.number)) continue;
     let v = acc.get(f.number);
     if (v instanceof Pending) v = pending(f, v, join(path, f.json), unknown);
-    if (v === undefined) continue; // null in Go's JSON
+    if (v === undefined || v === null) continue; // null in Go's JSON
     if (f.inline) { Object.assign(out, v); continue; }
     if (f.map || f.repeated) {
       if (Object.keys(v as object).length === 0) continue;
