@@ -22,6 +22,7 @@ const object = (obj: KubeObject, code = 200): ApiResult => ({ kind: 'object', co
 
 export async function handleApiRequest(ctx: HandlerContext, req: ApiRequest, signal: AbortSignal): Promise<ApiResult> {
   const sub = req.subresource;
+  if ((req.verb === 'update' || req.verb === 'patch') && !req.name) throw methodNotAllowed();
   if (!sub) {
     switch (req.verb) {
       case 'get': return object(await handleGet(ctx, req));

@@ -146,6 +146,24 @@ for (const version of KUBECTL_VERSIONS) {
       fails(await k(['get', 'cm', 'owner-fg']));
     });
 
+    it('creates objects with the typed-client commands (protobuf bodies on 1.33+)', async () => {
+      const ns = `typed-${version}`;
+      assert.match(ok(await k(['create', 'namespace', ns])), new RegExp(`namespace/${ns} created`));
+      assert.match(ok(await k(['create', 'configmap', 'cfg', '-n', ns, '--from-literal=a=b', '--from-literal=c=d'])), /configmap\/cfg created/);
+      assert.match(ok(await k(['create', 'secret', 'generic', 'sec', '-n', ns, '--from-literal=password=s3cret'])), /secret\/sec created/);
+      assert.match(ok(await k(['create', 'serviceaccount', 'bot', '-n', ns])), /serviceaccount\/bot created/);
+      assert.match(ok(await k(['create', 'service', 'clusterip', 'api', '-n', ns, '--tcp=80:8080'])), /service\/api created/);
+      const cfg = JSON.parse(ok(await k(['get', 'cm', 'cfg', '-n', ns, '-o', 'json'])));
+      assert.deepEqual(cfg.data, { a: 'b', c: 'd' });
+      const sec = JSON.parse(ok(await k(['get', 'secret', 'sec', '-n', ns, '-o', 'json'])));
+      assert.equal(Buffer.from(sec.data.password, 'base64').toString(), 's3cret');
+      assert.equal(sec.type, 'Opaque');
+      const svc = JSON.parse(ok(await k(['get', 'svc', 'api', '-n', ns, '-o', 'json'])));
+      assert.deepEqual(svc.spec.ports.map((p: any) => [p.port, p.targetPort, p.protocol]), [[80, 8080, 'TCP']]);
+      assert.match(svc.spec.clusterIP, /^10\.(9[6-9]|1[01][0-9])\.\d+\.\d+$/);
+      ok(await k(['delete', 'namespace', ns]));
+    });
+
     it('deletes a namespace with its contents', async () => {
       ok(await k(['apply', '-f', '-'], { input: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scratch-${version}\n` }));
       ok(await k(['apply', '-n', `scratch-${version}`, '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inside\n' }));

@@ -1,4 +1,5 @@
 import { badRequest } from '../../core/index.js';
+import { parseRevision } from '../registry/registry.js';
 import { watchCollection } from '../registry/watch.js';
 import type { ApiRequest, WatchEvent } from '../request.js';
 import type { HandlerContext } from './context.js';
@@ -20,6 +21,8 @@ export function handleWatch(ctx: HandlerContext, req: ApiRequest, signal: AbortS
   if (sendInitialEvents !== undefined && (req.query.resourceVersionMatch !== 'NotOlderThan' || !allowBookmarks)) {
     throw badRequest('sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled, resourceVersionMatch=NotOlderThan and allowWatchBookmarks=true');
   }
+  const rv = req.query.resourceVersion ?? '';
+  if (rv !== '' && rv !== '0') parseRevision(rv);
   // A watch on one named object (get -w) is a watch with a metadata.name field selector.
   const named = req.name;
   const events = watchCollection(ctx.registry, req.type, req.namespace, {

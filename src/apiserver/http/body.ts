@@ -52,10 +52,12 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
 }
 
 /** Body media types accepted for create/update/delete. */
-export function checkBodyType(contentType: string | undefined): 'json' | 'yaml' {
+export function checkBodyType(contentType: string | undefined): 'json' | 'yaml' | 'protobuf' {
   const t = mediaType(contentType);
   if (t === '' || t === 'application/json' || t === '*/*') return 'json';
   if (t === 'application/yaml') return 'yaml';
+  // kubectl's typed clients (create namespace/configmap/secret/service...) send protobuf.
+  if (t === 'application/vnd.kubernetes.protobuf') return 'protobuf';
   throw new ApiError(415, 'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
 }

@@ -1,6 +1,6 @@
 // The HTTP front: authenticate, route, decode, call the API core, encode (JSON, Table, watch).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, badRequest, type KubeObject } from '../../core/index.js';
+import { ApiError, badRequest, decodeKubernetesProtobuf, type KubeObject } from '../../core/index.js';
 import { handleApiRequest, type ApiResult } from '../api.js';
 import type { Authenticator } from '../auth.js';
 import {
@@ -81,6 +81,13 @@ export function createHttpHandler(ctx: HandlerContext, auth: Authenticator, extr
 
 async function decodeBody(req: IncomingMessage, apiReq: ApiRequest, extras: HttpExtras): Promise<unknown> {
   const raw = await readBody(req);
+  const bodyType = apiReq.verb === 'patch' ? 'json' : checkBodyType(req.headers['content-type']);
+  if (bodyType === 'protobuf' && raw.length > 0) {
+    const t = apiReq.type;
+    const decoded = decodeKubernetesProtobuf(raw, { apiVersion: t.group ? `${t.group}/${t.version}` : t.version, kind: t.kind });
+    for (const f of decoded.unknownFields) apiReq.warnings.push(`unknown field "${f}"`);
+    return decoded.object;
+  }
   if (raw.length === 0) {
     if (apiReq.verb === 'delete' || apiReq.verb === 'deletecollection') return undefined;
     throw badRequest('the body of the request was empty');
@@ -97,7 +104,7 @@ async function decodeBody(req: IncomingMessage, apiReq: ApiRequest, extras: Http
   }
   if (apiReq.verb === 'delete' || apiReq.verb === 'deletecollection') return parseJson(text);
   // Create/update bodies stay text so the decoder can see duplicate fields.
-  return checkBodyType(req.headers['content-type']) === 'yaml' ? extras.parseYaml(text) : text;
+  return bodyType === 'yaml' ? extras.parseYaml(text) : text;
 }
 
 function parseJson(text: string): unknown {
