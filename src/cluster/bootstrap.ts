@@ -1,5 +1,5 @@
 // Objects every cluster starts with, created through the API (idempotent: existing ones stay).
-import { isAlreadyExists, Namespaces, Services, StorageClasses, type KubeObject, type ResourceType } from '../core/index.js';
+import { isAlreadyExists, isNotFound, Namespaces, Services, StorageClasses, type KubeObject, type ResourceType } from '../core/index.js';
 import type { ApiClient } from '../client/index.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -12,6 +12,14 @@ export const LOCAL_PATH_CLASS: KubeObject = {
 };
 
 async function ensure(client: ApiClient, type: ResourceType, obj: KubeObject): Promise<void> {
+  // Look first: creating an existing object can fail in admission (a taken cluster IP)
+  // before the store would say AlreadyExists.
+  try {
+    await client.get(type, { namespace: obj.metadata?.namespace, name: obj.metadata!.name! });
+    return;
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
   try {
     await client.create(type, obj);
   } catch (e) {

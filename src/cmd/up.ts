@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { mergeKubeconfig, startCluster, writeKubeconfig } from '../cluster/index.js';
+import { controllerManager, mergeKubeconfig, startCluster, writeKubeconfig } from '../cluster/index.js';
 import { paths, resolveDataDir } from './data-dir.js';
 import { parseListen } from './listen.js';
 
@@ -23,7 +23,10 @@ export async function up(opts: UpOptions): Promise<void> {
   const storeUrl = opts.store ?? `sqlite://${p.db}`;
   let cluster;
   try {
-    cluster = await startCluster({ storeUrl, pkiDir: p.pki, host, port, log: (m) => console.error(m) });
+    cluster = await startCluster({
+      storeUrl, pkiDir: p.pki, host, port, log: (m) => console.error(m),
+      components: [controllerManager()],
+    });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') {
