@@ -7,21 +7,26 @@ import type { ApiClient } from '../client/index.js';
 import { InformerSet, runController, runLeaderElection, silentLogger, sleep, realClock, type ControllerSpec, type Logger } from '../controller-runtime/index.js';
 import { garbageCollector } from '../controllers/garbage-collector/index.js';
 import { namespaceController } from '../controllers/namespace/index.js';
-import type { Component } from './start.js';
+import { rootCaPublisher } from '../controllers/root-ca-publisher/index.js';
+import { serviceAccountController } from '../controllers/serviceaccount/index.js';
+import type { ClusterContext, Component } from './start.js';
 
 export type ControllerFactory = (client: ApiClient, informers: InformerSet) => ControllerSpec;
 
-export const DEFAULT_CONTROLLERS: readonly ControllerFactory[] = [namespaceController, garbageCollector];
+/** Every controller `berth up` runs, given the cluster it runs in. */
+export function defaultControllers(cluster: ClusterContext): ControllerFactory[] {
+  return [namespaceController, garbageCollector, serviceAccountController, rootCaPublisher(cluster.caPem)];
+}
 
 export function controllerManager(opts: { controllers?: readonly ControllerFactory[]; logger?: Logger; leaderElection?: boolean } = {}): Component {
   return {
     name: 'controller-manager',
-    async run(client, signal) {
+    async run(client, signal, cluster) {
       const start = async (leading: AbortSignal) => {
         // Every informer and worker listens on this one signal.
         setMaxListeners(0, leading);
         const informers = new InformerSet(client, { logger: opts.logger ?? silentLogger });
-        const specs = (opts.controllers ?? DEFAULT_CONTROLLERS).map((f) => f(client, informers));
+        const specs = (opts.controllers ?? defaultControllers(cluster)).map((f) => f(client, informers));
         informers.start(leading);
         await Promise.all(specs.map((s) => runController({ ...s, logger: opts.logger ?? s.logger }, leading)));
         await informers.stopped();

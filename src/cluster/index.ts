@@ -1,6 +1,6 @@
 // Public surface of cluster: assembling a whole cluster in one process.
-export { startCluster, type ClusterOptions, type Component, type RunningCluster } from './start.js';
+export { startCluster, type ClusterContext, type ClusterOptions, type Component, type RunningCluster } from './start.js';
 export { inProcessClient } from './in-process.js';
 export { kubeconfigYaml, mergeKubeconfig, writeKubeconfig, type KubeconfigEntry } from './kubeconfig.js';
 export { LOCAL_PATH_CLASS, SYSTEM_NAMESPACES } from './bootstrap.js';
-export { controllerManager, DEFAULT_CONTROLLERS, type ControllerFactory } from './controllers.js';
+export { controllerManager, defaultControllers, type ControllerFactory } from './controllers.js';

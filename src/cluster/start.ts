@@ -8,10 +8,18 @@ import { bootstrap } from './bootstrap.js';
 import { inProcessClient } from './in-process.js';
 import { generateCredentials, loadOrCreateCredentials, type ClusterCredentials } from './pki-files.js';
 
+/** What long-running parts learn about the cluster they run in. */
+export interface ClusterContext {
+  /** https://host:port of the API server. */
+  readonly server: string;
+  /** The cluster CA certificate (PEM). */
+  readonly caPem: string;
+}
+
 export interface Component {
   readonly name: string;
   /** Runs until the signal aborts; resolves when stopped. */
-  run(client: ApiClient, signal: AbortSignal): Promise<void>;
+  run(client: ApiClient, signal: AbortSignal, cluster: ClusterContext): Promise<void>;
 }
 
 export interface ClusterOptions {
@@ -54,12 +62,14 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   await bootstrap(client, { apiServerPort: address.port });
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
-  const running = (opts.components ?? []).map((c) => c.run(client, abort.signal).catch((e) => {
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const server = `https://${hostPart}:${address.port}`;
+  const context: ClusterContext = { server, caPem: credentials.ca.certPem };
+  const running = (opts.components ?? []).map((c) => c.run(client, abort.signal, context).catch((e) => {
     if (!abort.signal.aborted) opts.log?.(`component ${c.name} failed: ${(e as Error).stack ?? e}`);
   }));
-  const hostPart = host.includes(':') ? `[${host}]` : host;
   return {
-    api, store, client, credentials, server: `https://${hostPart}:${address.port}`,
+    api, store, client, credentials, server,
     async stop() {
       abort.abort();
       await Promise.allSettled(running);

@@ -161,6 +161,13 @@ for (const version of KUBECTL_VERSIONS) {
       const svc = JSON.parse(ok(await k(['get', 'svc', 'api', '-n', ns, '-o', 'json'])));
       assert.deepEqual(svc.spec.ports.map((p: any) => [p.port, p.targetPort, p.protocol]), [[80, 8080, 'TCP']]);
       assert.match(svc.spec.clusterIP, /^10\.(9[6-9]|1[01][0-9])\.\d+\.\d+$/);
+      // The serviceaccount and root-CA controllers fill every new namespace.
+      await eventually(async () => (await k(['get', 'serviceaccount', 'default', '-n', ns])).code === 0, 'default ServiceAccount');
+      const rootCa = await eventually(async () => {
+        const r = await k(['get', 'configmap', 'kube-root-ca.crt', '-n', ns, '-o', 'jsonpath={.data.ca\\.crt}']);
+        return r.code === 0 && r.stdout;
+      }, 'kube-root-ca.crt');
+      assert.equal(rootCa, cluster.credentials.ca.certPem);
       ok(await k(['delete', 'namespace', ns]));
     });
 
