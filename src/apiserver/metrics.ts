@@ -6,6 +6,8 @@ export interface ApiMetrics {
   readonly registry: PromRegistry;
   readonly contentType: string;
   observeRequest(verb: string, resource: string, code: number, ms: number): void;
+  /** +1 when a watch stream opens, -1 when it closes. */
+  watchDelta(resource: string, delta: number): void;
   render(): Promise<string>;
 }
 
@@ -24,8 +26,12 @@ export function createMetrics(store: Store): ApiMetrics {
     name: 'apiserver_storage_size_bytes', help: 'Size of the store backend in bytes.', registers: [registry],
     async collect() { this.set(await store.size()); },
   });
+  const watchers = new Gauge({
+    name: 'apiserver_registered_watchers', help: 'Open watch streams by resource.', labelNames: ['resource'], registers: [registry],
+  });
   return {
     registry,
+    watchDelta(resource, delta) { watchers.inc({ resource }, delta); },
     contentType: registry.contentType,
     observeRequest(verb, resource, code, ms) {
       requests.inc({ verb, resource, code: String(code) });

@@ -46,8 +46,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const registry = new Registry({
     store: opts.store, strategies, admission: opts.admission ?? defaultAdmission(), clock: opts.clock,
   });
-  const ctx: HandlerContext = { registry, decoder: createBodyDecoder() };
   const metrics = createMetrics(opts.store);
+  const ctx: HandlerContext = { registry, decoder: createBodyDecoder(), onWatch: (r, d) => metrics.watchDelta(r, d) };
   const buildDate = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const openapi = openApiHandler();
   const auth = createAuthenticator(opts.tokens);

@@ -9,6 +9,7 @@ import { garbageCollector } from '../controllers/garbage-collector/index.js';
 import { namespaceController } from '../controllers/namespace/index.js';
 import { rootCaPublisher } from '../controllers/root-ca-publisher/index.js';
 import { serviceAccountController } from '../controllers/serviceaccount/index.js';
+import { controllerMetrics } from './metrics.js';
 import type { ClusterContext, Component } from './start.js';
 
 export type ControllerFactory = (client: ApiClient, informers: InformerSet) => ControllerSpec;
@@ -22,13 +23,15 @@ export function controllerManager(opts: { controllers?: readonly ControllerFacto
   return {
     name: 'controller-manager',
     async run(client, signal, cluster) {
+      // Registered once per run: leadership may come and go, the metrics stay.
+      const metrics = controllerMetrics(cluster.metrics);
       const start = async (leading: AbortSignal) => {
         // Every informer and worker listens on this one signal.
         setMaxListeners(0, leading);
         const informers = new InformerSet(client, { logger: opts.logger ?? silentLogger });
         const specs = (opts.controllers ?? defaultControllers(cluster)).map((f) => f(client, informers));
         informers.start(leading);
-        await Promise.all(specs.map((s) => runController({ ...s, logger: opts.logger ?? s.logger }, leading)));
+        await Promise.all(specs.map((s) => runController({ ...s, logger: opts.logger ?? s.logger, metrics }, leading)));
         await informers.stopped();
       };
       if (opts.leaderElection === false) return start(signal);

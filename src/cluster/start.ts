@@ -2,6 +2,7 @@
 // `berth up` and the test harness both start clusters through here.
 import { setMaxListeners } from 'node:events';
 import { createApiServer, type ApiServer } from '../apiserver/index.js';
+import type { Registry as PromRegistry } from 'prom-client';
 import type { ApiClient } from '../client/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { bootstrap } from './bootstrap.js';
@@ -14,6 +15,8 @@ export interface ClusterContext {
   readonly server: string;
   /** The cluster CA certificate (PEM). */
   readonly caPem: string;
+  /** Where components report their metrics (served at /metrics). */
+  readonly metrics: PromRegistry;
 }
 
 export interface Component {
@@ -64,7 +67,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   setMaxListeners(0, abort.signal);
   const hostPart = host.includes(':') ? `[${host}]` : host;
   const server = `https://${hostPart}:${address.port}`;
-  const context: ClusterContext = { server, caPem: credentials.ca.certPem };
+  const context: ClusterContext = { server, caPem: credentials.ca.certPem, metrics: api.metrics.registry };
   const running = (opts.components ?? []).map((c) => c.run(client, abort.signal, context).catch((e) => {
     if (!abort.signal.aborted) opts.log?.(`component ${c.name} failed: ${(e as Error).stack ?? e}`);
   }));

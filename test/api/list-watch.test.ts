@@ -106,3 +106,25 @@ describe('list and watch', () => {
     assert.equal(r.status, 410, r.text);
   });
 });
+
+describe('/metrics', () => {
+  it('reports requests, open watches, store size and controller queues in Prometheus format', async () => {
+    const { controllerManager } = await import('../../src/cluster/index.js');
+    const { silentLogger } = await import('../../src/controller-runtime/index.js');
+    const c = await startTestCluster({ components: [controllerManager({ logger: silentLogger })] });
+    try {
+      await call(c, 'GET', CMS);
+      const anon = await call(c, 'GET', '/metrics', undefined, {}, null);
+      assert.equal(anon.status, 401);
+      const m = await call(c, 'GET', '/metrics');
+      assert.equal(m.status, 200);
+      assert.match(m.text, /^apiserver_request_total\{verb="list",resource="configmaps",code="200"\} [1-9]/m);
+      assert.match(m.text, /^apiserver_request_duration_seconds_bucket\{le="0\.005",verb="list",resource="configmaps"\} /m);
+      assert.match(m.text, /^apiserver_storage_size_bytes [1-9]\d*/m);
+      assert.match(m.text, /^apiserver_registered_watchers\{resource="namespaces"\} [1-9]/m, 'the controllers watch namespaces');
+      assert.match(m.text, /^workqueue_depth\{name="namespace"\} \d+/m);
+    } finally {
+      await c.stop();
+    }
+  });
+});

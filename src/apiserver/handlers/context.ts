@@ -13,4 +13,6 @@ export interface BodyDecoder {
 export interface HandlerContext {
   readonly registry: Registry;
   readonly decoder: BodyDecoder;
+  /** +1 when a watch opens, -1 when it ends, whatever the transport. */
+  readonly onWatch?: (resource: string, delta: number) => void;
 }

@@ -32,5 +32,14 @@ export function handleWatch(ctx: HandlerContext, req: ApiRequest, signal: AbortS
     sendInitialEvents,
     signal,
   });
-  return { events, timeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : undefined };
+  return { events: counted(events, req.type.plural, ctx.onWatch), timeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : undefined };
+}
+
+async function* counted<T>(events: AsyncIterable<T>, resource: string, onWatch?: (r: string, d: number) => void): AsyncGenerator<T> {
+  onWatch?.(resource, 1);
+  try {
+    yield* events;
+  } finally {
+    onWatch?.(resource, -1);
+  }
 }
