@@ -1,0 +1,9 @@
+// The Runtime seam of the node agent: the interface every runtime implements, the pluggable
+// state store, and the runtimes themselves (sim/ here; linux/ plugs in beside it).
+export {
+  RuntimeError,
+  type ContainerConfig, type ContainerState, type ContainerStatus, type ImageStatus, type Mount, type Runtime,
+  type RuntimeEvent, type RuntimeVersion, type SandboxConfig, type SandboxFilter, type SandboxState, type SandboxStatus,
+} from './types.js';
+export { memoryStateStore, type StateStore } from './state.js';
+export { simRuntime, SimRuntime, SIM_RUNTIME_VERSION, normalizeImage, simBehaviour, type SimBehaviour, type SimRecord, type SimRuntimeOptions } from './sim/index.js';

@@ -1,0 +1,154 @@
+// Runtime: what the node agent needs from "something that runs containers". CRI-shaped
+// (upstream cri-api RuntimeService + ImageService): a pod is a sandbox (namespaces, network,
+// an IP) holding containers; containers are created per attempt and never reused.
+//
+// Contract for every implementation (sim/ today, linux/ next):
+// - The runtime reports runtime-native facts only: states, timestamps, exit codes, IPs. It
+//   never sees restart policies, init-container order, phases or API objects; the agent owns
+//   those rules once for all runtimes (upstream kubelet generateAPIPodStatus does the same).
+// - Idempotent: runPodSandbox returns the existing sandbox for the same (podUid, attempt);
+//   createContainer returns the existing container for the same (sandbox, name, attempt).
+//   stop*/remove* of something already stopped or gone succeed. A call may be retried after
+//   any failure and must converge.
+// - Restart-safe: state survives the agent (a new agent on the same runtime re-adopts running
+//   sandboxes and never restarts them). Where the state lives is the runtime's business; the
+//   sim runtime takes a pluggable StateStore (state.ts) so a restart can be exercised in tests.
+// - Errors are thrown as Error; RuntimeError.reason, when given, is what the agent reports as
+//   the container's waiting reason (e.g. ErrImagePull, CreateContainerError).
+// - Optional capabilities are optional members: a runtime without watchEvents is polled.
+
+/** What the agent knows about a pod when it asks for a sandbox. */
+export interface SandboxConfig {
+  readonly podUid: string;
+  readonly podName: string;
+  readonly podNamespace: string;
+  /** 0 for the first sandbox of a pod; a new attempt replaces a sandbox that died. */
+  readonly attempt: number;
+  readonly hostname: string;
+  /** Shares the node's network namespace: no pod IP of its own. */
+  readonly hostNetwork: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export type SandboxState = 'ready' | 'notready';
+
+export interface SandboxStatus {
+  readonly id: string;
+  readonly podUid: string;
+  readonly podName: string;
+  readonly podNamespace: string;
+  readonly attempt: number;
+  readonly state: SandboxState;
+  readonly createdAt: Date;
+  /** Pod IPs, primary first; empty for host-network sandboxes and stopped ones. */
+  readonly ips: readonly string[];
+}
+
+export interface Mount {
+  readonly containerPath: string;
+  readonly hostPath: string;
+  readonly readOnly: boolean;
+}
+
+export interface ContainerConfig {
+  readonly name: string;
+  /** 0 for the first run; the agent bumps it for each restart (it becomes restartCount). */
+  readonly attempt: number;
+  /** Image as written in the pod spec; imageRef is what pullImage/imageStatus resolved to. */
+  readonly image: string;
+  readonly imageRef: string;
+  readonly command: readonly string[];
+  readonly args: readonly string[];
+  readonly workingDir?: string;
+  readonly env: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  readonly mounts: readonly Mount[];
+  readonly tty: boolean;
+  readonly stdin: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';
+
+export interface ContainerStatus {
+  /** Runtime-native id; the API shows `<runtime type>://<id>`. */
+  readonly id: string;
+  readonly sandboxId: string;
+  readonly podUid: string;
+  readonly name: string;
+  readonly attempt: number;
+  /** The image's normalised name (docker.io/library/nginx:1.9.1), shown as status.image. */
+  readonly image: string;
+  readonly imageRef: string;
+  readonly state: ContainerState;
+  readonly createdAt: Date;
+  readonly startedAt?: Date;
+  readonly finishedAt?: Date;
+  readonly exitCode?: number;
+  /** Runtime's reason for an exit: Completed, Error, OOMKilled, ... */
+  readonly reason?: string;
+  readonly message?: string;
+}
+
+export interface ImageStatus {
+  /** Resolved reference (digest form), shown as the container's imageID. */
+  readonly ref: string;
+  /** The normalised name, shown as the container's image (e.g. docker.io/library/nginx:1.9.1). */
+  readonly name: string;
+  readonly sizeBytes: number;
+}
+
+export interface RuntimeVersion {
+  /** e.g. `sim`, `runc`; the node shows `<runtimeName>://<runtimeVersion>`. */
+  readonly runtimeName: string;
+  readonly runtimeVersion: string;
+}
+
+/** Something changed in the runtime for this pod (a container exited): re-sync it. */
+export interface RuntimeEvent {
+  readonly podUid: string;
+}
+
+export class RuntimeError extends Error {
+  constructor(message: string, readonly reason?: string) {
+    super(message);
+    this.name = 'RuntimeError';
+  }
+}
+
+export interface SandboxFilter {
+  readonly podUid?: string;
+  readonly podNamespace?: string;
+  readonly podName?: string;
+}
+
+export interface Runtime {
+  /** The scheme of container IDs (`sim` → `sim://<id>`). */
+  readonly type: string;
+  version(): Promise<RuntimeVersion>;
+  /** CRI UpdateRuntimeConfig: the node's pod CIDR, from which sandboxes get their IPs. */
+  updateRuntimeConfig(config: { readonly podCIDR?: string }): Promise<void>;
+
+  /** Idempotent per (podUid, attempt); returns the sandbox id. */
+  runPodSandbox(config: SandboxConfig, signal?: AbortSignal): Promise<string>;
+  /** Kills every container of the sandbox and releases its network. Idempotent. */
+  stopPodSandbox(id: string): Promise<void>;
+  /** Removes the sandbox and its containers. Missing = success. */
+  removePodSandbox(id: string): Promise<void>;
+  listPodSandboxes(filter?: SandboxFilter): Promise<SandboxStatus[]>;
+
+  /** Idempotent per (sandboxId, name, attempt); returns the container id. */
+  createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** Asks the process to stop, forcing it after timeoutSeconds. Idempotent. */
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  listContainers(filter?: { readonly podUid?: string; readonly sandboxId?: string }): Promise<ContainerStatus[]>;
+
+  /** undefined when the image is not present on the node. */
+  imageStatus(image: string): Promise<ImageStatus | undefined>;
+  pullImage(image: string, signal?: AbortSignal): Promise<ImageStatus>;
+
+  /** Optional push of state changes (upstream's evented PLEG); without it the agent polls. */
+  watchEvents?(signal: AbortSignal): AsyncIterable<RuntimeEvent>;
+}
