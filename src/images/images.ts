@@ -1,0 +1,92 @@
+// Contract: Images is what the CLI and the kubelet hold: one image store under a root directory
+// (the lead passes <data-dir>/images) plus the registries file (<data-dir>/registries.yaml,
+// re-read on each pull so edits apply without a restart). Pulls of one reference that overlap
+// in this process share one download. Every failure is an ImageError (errors.ts).
+import { loadArchive, type LoadedImage, type LoadOptions } from './archive.js';
+import type { CredentialLookup } from './credentials.js';
+import { isImageError } from './errors.js';
+import type { Platform } from './media.js';
+import { neverPullError, pullDecision } from './policy.js';
+import { pullImage, type PullProgress } from './pull.js';
+import { formatReference, parseReference } from './reference.js';
+import { loadRegistriesConfig } from './registries.js';
+import { ImageStore, type GcResult, type ImageSummary, type ResolvedImage } from './store.js';
+
+export interface ImagesOptions {
+  /** Store root, e.g. <data-dir>/images. */
+  root: string;
+  /** registries.yaml (mirrors, auth, TLS); a missing file means none. */
+  registriesFile?: string;
+}
+
+export interface PullCallOptions {
+  /** From imagePullSecrets: credentialsFromDockerConfig(decoded .dockerconfigjson). */
+  credentials?: CredentialLookup;
+  onProgress?: (p: PullProgress) => void;
+  signal?: AbortSignal;
+  platform?: Platform;
+}
+
+/** What the kubelet's Runtime.imageStatus/pullImage report (src/kubelet/runtime ImageStatus). */
+export interface ImageStatusInfo {
+  /** repoDigest (docker.io/library/nginx@sha256:…) when named, else the image ID: the container's imageID. */
+  ref: string;
+  /** Canonical name, shown as the container's image. */
+  name: string;
+  sizeBytes: number;
+  id: string;
+}
+
+export class Images {
+  private readonly pulls = new Map<string, Promise<ResolvedImage>>();
+
+  private constructor(readonly store: ImageStore, private readonly registriesFile?: string) {}
+
+  static async open(opts: ImagesOptions): Promise<Images> {
+    return new Images(await new ImageStore(opts.root).init(), opts.registriesFile);
+  }
+
+  /** Pulls `ref` from its registry (or mirrors) into the store. */
+  pull(ref: string, opts: PullCallOptions = {}): Promise<ResolvedImage> {
+    const key = formatReference(parseReference(ref));
+    const running = this.pulls.get(key);
+    if (running) return running;
+    const job = (async () => {
+      const registries = await loadRegistriesConfig(this.registriesFile);
+      return pullImage(this.store, key, { ...opts, registries });
+    })().finally(() => this.pulls.delete(key));
+    this.pulls.set(key, job);
+    return job;
+  }
+
+  /** Applies imagePullPolicy: pulls when the policy says so, else uses the local image. */
+  async ensure(ref: string, policy: string | undefined, opts: PullCallOptions = {}): Promise<{ image: ResolvedImage; pulled: boolean }> {
+    const present = await this.store.has(ref).catch(() => false);
+    const decision = pullDecision(policy, ref, present);
+    if (decision === 'never-pull-missing') throw neverPullError(ref);
+    if (decision === 'use-local') return { image: await this.store.resolveImage(ref), pulled: false };
+    return { image: await this.pull(ref, opts), pulled: true };
+  }
+
+  /** The image as the kubelet reports it, or undefined when it is not here. */
+  async status(ref: string): Promise<ImageStatusInfo | undefined> {
+    try {
+      const img = await this.store.resolveImage(ref);
+      return { ref: img.repoDigest ?? img.id, name: img.name ? img.ref : img.id, sizeBytes: img.size, id: img.id };
+    } catch (e) {
+      if (isImageError(e) && (e.reason === 'NotPresent' || e.reason === 'InvalidImageName')) return undefined;
+      throw e;
+    }
+  }
+
+  resolveImage(ref: string): Promise<ResolvedImage> { return this.store.resolveImage(ref); }
+  loadArchive(file: string, opts?: LoadOptions): Promise<LoadedImage[]> { return loadArchive(this.store, file, opts); }
+  list(): Promise<ImageSummary[]> { return this.store.list(); }
+  remove(ref: string): Promise<string[]> { return this.store.remove(ref); }
+  gc(opts?: { inUse?: Iterable<string>; gracePeriodMs?: number }): Promise<GcResult> { return this.store.gc(opts); }
+}
+
+/** Opens (creating if needed) the image store at `root`. */
+export function openImages(opts: ImagesOptions): Promise<Images> {
+  return Images.open(opts);
+}
