@@ -19,6 +19,8 @@ import { versionInfo } from './version.js';
 import { openApiHandler } from './openapi/index.js';
 import { parseYamlBody } from './yaml.js';
 import { createMetrics, type ApiMetrics } from './metrics.js';
+import { createPodStreamsFront } from './streams/handler.js';
+import type { PodStreams } from './streams/types.js';
 
 export interface ApiServerOptions {
   readonly store: Store;
@@ -27,6 +29,8 @@ export interface ApiServerOptions {
   readonly tls?: { readonly cert: string; readonly key: string; readonly ca: string };
   readonly admission?: readonly AdmissionPlugin[];
   readonly clock?: () => Date;
+  /** Runs pods/exec, attach, log and portforward (the node agent); without it they answer 503. */
+  readonly podStreams?: PodStreams;
 }
 
 export interface ApiServer {
@@ -51,10 +55,12 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const buildDate = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const openapi = openApiHandler();
   const auth = createAuthenticator(opts.tokens);
+  const podStreams = createPodStreamsFront({ registry, auth, podStreams: opts.podStreams });
   const handler = createHttpHandler(ctx, auth, {
     isPublic: (p) => PUBLIC_PATHS.has(p) || p.startsWith('/healthz/') || p.startsWith('/livez/') || p.startsWith('/readyz/'),
     parseYaml: parseYamlBody,
     onRequest: (i) => metrics.observeRequest(i.verb, i.resource, i.code, i.ms),
+    podStreams,
     async handleOther(req, res, path, query) {
       if (path === '/version' || path === '/version/') { writeJson(res, 200, versionInfo(buildDate)); return true; }
       if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path)) {
@@ -90,6 +96,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         ? { cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: false }
         : undefined;
       const s = tlsOpts ? createHttpsServer(tlsOpts, requestListener) : createPlainServer(requestListener);
+      // exec, attach and port-forward switch protocols (WebSocket, SPDY/3.1).
+      s.on('upgrade', podStreams.handleUpgrade);
       // Watches and log streams stay open for as long as the client wants.
       s.requestTimeout = 0;
       s.headersTimeout = 60_000;
@@ -105,6 +113,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       if (!server) return;
       const s = server;
       server = undefined;
+      // Upgraded sockets are no longer the HTTP server's: close them, or close() waits on them.
+      podStreams.closeAll();
       await new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();

@@ -1,7 +1,7 @@
 // One process, one cluster: store → API server → controllers (→ node agents, when present).
 // `berth up` and the test harness both start clusters through here.
 import { setMaxListeners } from 'node:events';
-import { createApiServer, type ApiServer } from '../apiserver/index.js';
+import { createApiServer, type ApiServer, type PodStreams } from '../apiserver/index.js';
 import type { Registry as PromRegistry } from 'prom-client';
 import type { ApiClient } from '../client/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -34,6 +34,8 @@ export interface ClusterOptions {
   readonly port?: number;
   readonly components?: readonly Component[];
   readonly log?: (msg: string) => void;
+  /** What serves pods/exec, attach, log and portforward (the node agent); omitted = 503. */
+  readonly podStreams?: PodStreams;
 }
 
 export interface RunningCluster {
@@ -53,6 +55,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     store,
     tokens: [{ token: credentials.adminToken, user: { name: 'berth-admin', groups: ['system:masters', 'system:authenticated'] } }],
     tls: { cert: credentials.serving.certPem, key: credentials.serving.keyPem, ca: credentials.ca.certPem },
+    podStreams: opts.podStreams,
   });
   let address;
   try {

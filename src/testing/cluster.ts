@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PodStreams } from '../apiserver/index.js';
 import { startCluster, writeKubeconfig, type Component, type RunningCluster } from '../cluster/index.js';
 import type { KubectlVersion } from './binaries.js';
 import { kubectl, type Kubectl } from './kubectl.js';
@@ -13,9 +14,11 @@ export interface TestCluster extends RunningCluster {
   kubectl(version?: KubectlVersion): Kubectl;
 }
 
-export async function startTestCluster(opts: { components?: readonly Component[]; storeUrl?: string } = {}): Promise<TestCluster> {
+export async function startTestCluster(opts: { components?: readonly Component[]; storeUrl?: string; podStreams?: PodStreams } = {}): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-test-'));
-  const cluster = await startCluster({ storeUrl: opts.storeUrl ?? 'sqlite://:memory:', port: 0, components: opts.components });
+  const cluster = await startCluster({
+    storeUrl: opts.storeUrl ?? 'sqlite://:memory:', port: 0, components: opts.components, podStreams: opts.podStreams,
+  });
   const kubeconfig = join(dir, 'kubeconfig');
   writeKubeconfig(kubeconfig, {
     name: 'berth', server: cluster.server, caPem: cluster.credentials.ca.certPem, token: cluster.credentials.adminToken,

@@ -15,6 +15,7 @@ import { writeError, writeJson, warningHeader } from './respond.js';
 import { toStatus } from '../status.js';
 import { route } from './route.js';
 import { includeObjectParam, partialMetadata, toTable } from './table.js';
+import type { PodStreamsFront } from '../streams/handler.js';
 
 export interface HttpExtras {
   /** Non-resource paths (/version, /healthz, /openapi, /metrics): return true when handled. */
@@ -23,6 +24,8 @@ export interface HttpExtras {
   isPublic?(path: string): boolean;
   onRequest?(info: { verb: string; resource: string; code: number; ms: number }): void;
   parseYaml(text: string): unknown;
+  /** pods/log, and plain (non-upgrade) requests to pods/exec|attach|portforward. */
+  podStreams?: PodStreamsFront;
 }
 
 const DISCOVERY_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -52,6 +55,10 @@ export function createHttpHandler(ctx: HandlerContext, auth: Authenticator, extr
       }
       resourceName = r.type.plural;
       verb = r.verb;
+      if (extras.podStreams?.handles(r)) {
+        await extras.podStreams.serveHttp(req, res, r, user);
+        return;
+      }
       const apiReq: ApiRequest = {
         verb: r.verb, type: r.type, namespace: r.namespace, name: r.name, subresource: r.subresource,
         query, user, warnings, body: undefined,
