@@ -107,10 +107,12 @@ export function createEventRecorder(client: Writer, source: EventSource, opts: E
     event(type, obj, eventType, reason, message) {
       const at = now();
       const ms = at.getTime();
+      // Absent fields stay absent: the API decodes `undefined` as a value, and refuses it.
       const ref: ObjectRef = {
         kind: type.kind, apiVersion: apiVersionOf(type), name: obj.metadata?.name ?? '',
         ...(type.namespaced ? { namespace: obj.metadata?.namespace ?? '' } : {}),
-        uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion,
+        ...(obj.metadata?.uid ? { uid: obj.metadata.uid } : {}),
+        ...(obj.metadata?.resourceVersion ? { resourceVersion: obj.metadata.resourceVersion } : {}),
       };
       const objKey = objectKey(ref);
 
