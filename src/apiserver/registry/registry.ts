@@ -11,6 +11,7 @@ import type { ListResult, UserInfo } from '../request.js';
 import { decodeObject, encodeObject } from './codec.js';
 import { collectionPrefix, decodeContinue, encodeContinue, objectKey } from './keys.js';
 import { fillCreateMeta, generatedName, keepMetaForStatus, keepSystemMeta, sameObject, specChanged } from './meta.js';
+import { sameManagedFields, trackCreate, trackUpdate } from './managed-fields.js';
 import { storeErrorToApi } from './store-errors.js';
 import type { ResourceStrategy } from './strategy.js';
 import { validateGenericMeta, validateGenericMetaUpdate } from './validate-meta.js';
@@ -135,6 +136,7 @@ export class Registry {
     if (generate) meta.name = generatedName(meta.generateName!);
     const now = this.#clock();
     strategy.defaults(obj);
+    trackCreate(type, obj, opts, now); // managed-fields hook: the writer, before the strategy runs
     strategy.prepareForCreate(obj, { now });
     fillCreateMeta(obj, now, strategy.generation);
     await this.#runAdmission('CREATE', type, obj, undefined, opts);
@@ -194,6 +196,7 @@ export class Registry {
       // binding/finalize: the handler already made the one permitted change; no strategy rules.
       const internal = !!opts.subresource && !status;
       if (!internal) strategy.defaults(next);
+      if (!internal) trackUpdate(type, current, next, opts, this.#clock()); // managed-fields hook
       if (status) {
         keepMetaForStatus(next, current);
         strategy.prepareForStatusUpdate(next, current, { now: this.#clock() });
@@ -207,7 +210,7 @@ export class Registry {
           next.metadata!.generation = (current.metadata?.generation ?? 0) + 1;
         }
       }
-      if (sameObject(next, current)) return current;
+      if (sameObject(next, current) && sameManagedFields(next, current)) return current; // managed-fields hook
       await this.#runAdmission('UPDATE', type, next, current, opts);
       const errs = internal ? [] : status ? strategy.validateStatusUpdate(next, current) : strategy.validateUpdate(next, current);
       this.#check(type, next, errs);
