@@ -3,10 +3,15 @@
 // works), attach talks to a fresh `cat`, logs come from an in-memory log with timestamps, and
 // port-forward connects to TCP servers the test registers on 127.0.0.1.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { ExecResult, LogOptions, PodStreams, ProcessIO, TerminalSize } from '../../src/apiserver/index.js';
-import { badRequest } from '../../src/core/index.js';
+import type { RunningCluster } from '../../src/cluster/index.js';
+import { badRequest, Pods } from '../../src/core/index.js';
+import { startTestCluster, type TestCluster } from '../../src/testing/index.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 
 interface LogLine { readonly time: Date; readonly text: string }
@@ -124,4 +129,37 @@ function run(bin: string, args: readonly string[], cwd: string, io: ProcessIO, s
       resolve({ exitCode: code ?? (sig ? 128 + 9 : 1) });
     });
   });
+}
+
+/** A test cluster whose pod streams run on the host, with a Running pod `web-0` (container nginx). */
+export interface StreamsCluster {
+  readonly cluster: TestCluster;
+  readonly host: HostPodStreams;
+  /** The directory that stands for the containers' filesystem. */
+  readonly root: string;
+  stop(): Promise<void>;
+}
+
+export async function startStreamsCluster(): Promise<StreamsCluster> {
+  const root = mkdtempSync(join(tmpdir(), 'berth-pod-root-'));
+  const host = new HostPodStreams(root);
+  const cluster = await startTestCluster({ podStreams: host });
+  await createRunningPod(cluster, 'web-0', ['nginx'], { app: 'web' });
+  return {
+    cluster, host, root,
+    async stop() {
+      await cluster.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates a pod through the API and marks it Running through pods/status, as a node agent would. */
+export async function createRunningPod(cluster: RunningCluster, name: string, containers: readonly string[],
+  labels: Record<string, string> = {}, phase = 'Running'): Promise<void> {
+  const pod = await cluster.client.create(Pods, {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels },
+    spec: { nodeName: 'node-1', containers: containers.map((c) => ({ name: c, image: 'nginx:1.9.1' })) },
+  });
+  await cluster.client.updateStatus(Pods, { ...pod, status: { phase } });
 }
