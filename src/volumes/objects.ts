@@ -117,3 +117,15 @@ export function defaultStorageClass(classes: readonly StorageClassObject[]): Sto
   }
   return best;
 }
+
+/**
+ * A copy of an object to modify and write back, without metadata.managedFields: the server
+ * then keeps the live object's managedFields (as upstream does when a request omits them),
+ * and skips decoding and comparing the ones we would have echoed back — half the cost of an
+ * update on this server.
+ */
+export function copyForWrite<T extends KubeObject>(obj: T): T {
+  const out = structuredClone(obj);
+  if (out.metadata) delete out.metadata.managedFields;
+  return out;
+}

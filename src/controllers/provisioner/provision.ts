@@ -13,7 +13,7 @@ import { TerminalError } from '../../controller-runtime/index.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER,
   PV_DELETION_PROTECTION_FINALIZER, ProvisioningError, claimClass, keyOfClaim, type EventRecorder,
-  type PersistentVolumeClaimObject as Claim, type PersistentVolumeObject as Volume, type Provisioner, type StorageClassObject,
+  type PersistentVolumeClaimObject as Claim, type PersistentVolumeObject as Volume, type Provisioner, type StorageClassObject, copyForWrite,
 } from '../../volumes/index.js';
 
 export interface ProvisionContext {
@@ -46,7 +46,7 @@ async function volumeExists(ctx: ProvisionContext, name: string): Promise<boolea
 /** The plugin's PV, completed with what every provisioned PV carries (F7). */
 function completeVolume(pv: Volume, claim: Claim, sc: StorageClassObject, provisioner: string): Volume {
   const policy = sc.reclaimPolicy ?? 'Delete';
-  const out = structuredClone(pv);
+  const out = copyForWrite(pv);
   const meta = (out.metadata ??= {});
   meta.annotations = { ...meta.annotations, [ANN_PROVISIONED_BY]: provisioner, [ANN_BOUND_BY_CONTROLLER]: 'yes' };
   // Held until the storage is gone, so deleting the PV object never leaks the directory.
@@ -108,7 +108,7 @@ export async function provisionClaim(ctx: ProvisionContext, claim: Claim): Promi
 
 /** Lets the scheduler pick another node (upstream rescheduleProvisioning). */
 async function forgetSelectedNode(client: ApiClient, claim: Claim): Promise<void> {
-  const next = structuredClone(claim);
+  const next = copyForWrite(claim);
   const annotations = { ...next.metadata?.annotations };
   if (!(ANN_SELECTED_NODE in annotations)) return;
   delete annotations[ANN_SELECTED_NODE];

@@ -7,7 +7,7 @@
 import { isConflict, isNotFound, PersistentVolumes } from '../../core/index.js';
 import type { ApiClient } from '../../client/index.js';
 import {
-  PV_DELETION_PROTECTION_FINALIZER, type EventRecorder, type PersistentVolumeObject as Volume, type Provisioner,
+  PV_DELETION_PROTECTION_FINALIZER, type EventRecorder, type PersistentVolumeObject as Volume, type Provisioner, copyForWrite,
 } from '../../volumes/index.js';
 
 const hasFinalizer = (pv: Volume) => (pv.metadata?.finalizers ?? []).includes(PV_DELETION_PROTECTION_FINALIZER);
@@ -28,9 +28,10 @@ async function removeFinalizer(client: ApiClient, name: string): Promise<void> {
       throw e;
     }
     if (!hasFinalizer(live)) return;
-    live.metadata!.finalizers = live.metadata!.finalizers!.filter((f) => f !== PV_DELETION_PROTECTION_FINALIZER);
+    const next = copyForWrite(live);
+    next.metadata!.finalizers = live.metadata!.finalizers!.filter((f) => f !== PV_DELETION_PROTECTION_FINALIZER);
     try {
-      await client.update(PersistentVolumes, live);
+      await client.update(PersistentVolumes, next);
       return;
     } catch (e) {
       if (isNotFound(e)) return;
@@ -42,7 +43,7 @@ async function removeFinalizer(client: ApiClient, name: string): Promise<void> {
 
 async function markFailed(client: ApiClient, pv: Volume, message: string): Promise<void> {
   if (pv.status?.phase === 'Failed' && pv.status.message === message) return;
-  const next = structuredClone(pv);
+  const next = copyForWrite(pv);
   next.status = { ...next.status, phase: 'Failed', message };
   await client.updateStatus(PersistentVolumes, next).catch(() => {});
 }

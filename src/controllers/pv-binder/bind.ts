@@ -7,7 +7,7 @@ import { PersistentVolumeClaims, PersistentVolumes, Quantity, tryParseQuantity }
 import type { ApiClient } from '../../client/index.js';
 import {
   ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, isVolumeBoundToClaim, type EventRecorder, type EventType,
-  type PersistentVolumeClaimObject as Claim, type PersistentVolumeObject as Volume,
+  type PersistentVolumeClaimObject as Claim, type PersistentVolumeObject as Volume, copyForWrite,
 } from '../../volumes/index.js';
 import type { AssumeCache } from './assume-cache.js';
 
@@ -33,7 +33,7 @@ export function claimRefFor(claim: Claim): NonNullable<NonNullable<Volume['spec'
 
 export async function updateVolumePhase(ctx: BinderContext, pv: Volume, phase: VolumePhase, message = ''): Promise<Volume> {
   if (pv.status?.phase === phase) return pv;
-  const next = structuredClone(pv);
+  const next = copyForWrite(pv);
   next.status = { ...next.status, phase };
   if (message) next.status.message = message; else delete next.status.message;
   const saved = await ctx.client.updateStatus<Volume>(PersistentVolumes, next);
@@ -51,7 +51,7 @@ export async function updateVolumePhaseWithEvent(ctx: BinderContext, pv: Volume,
 }
 
 export async function bindVolumeToClaim(ctx: BinderContext, pv: Volume, claim: Claim): Promise<Volume> {
-  const next = structuredClone(pv);
+  const next = copyForWrite(pv);
   let dirty = false;
   const preBound = isVolumeBoundToClaim(pv, claim);
   const ref = pv.spec?.claimRef;
@@ -70,7 +70,7 @@ export async function bindVolumeToClaim(ctx: BinderContext, pv: Volume, claim: C
 }
 
 export async function bindClaimToVolume(ctx: BinderContext, claim: Claim, pv: Volume): Promise<Claim> {
-  const next = structuredClone(claim);
+  const next = copyForWrite(claim);
   let dirty = false;
   const name = pv.metadata?.name ?? '';
   if (claim.spec?.volumeName !== name) {
@@ -93,7 +93,7 @@ const sameModes = (a: readonly string[] | undefined, b: readonly string[] | unde
 
 /** Phase, and access modes and capacity from the volume (capacity only on becoming Bound, E15). */
 export async function updateClaimStatus(ctx: BinderContext, claim: Claim, phase: ClaimPhase, pv?: Volume): Promise<Claim> {
-  const next = structuredClone(claim);
+  const next = copyForWrite(claim);
   const status = (next.status ??= {});
   let dirty = false;
   if (claim.status?.phase !== phase) { status.phase = phase; dirty = true; }
@@ -133,7 +133,7 @@ export async function bind(ctx: BinderContext, pv: Volume, claim: Claim): Promis
 
 /** Rolls a binding back (E28 b/c): a controller's binding goes; a user's pre-binding keeps its name. */
 export async function unbindVolume(ctx: BinderContext, pv: Volume): Promise<void> {
-  const next = structuredClone(pv);
+  const next = copyForWrite(pv);
   if (hasAnnotation(pv, ANN_BOUND_BY_CONTROLLER)) {
     delete next.spec!.claimRef;
     const annotations = { ...next.metadata!.annotations };

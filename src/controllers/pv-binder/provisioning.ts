@@ -11,7 +11,7 @@
 import { PersistentVolumeClaims } from '../../core/index.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, HOSTNAME_LABEL, NO_PROVISIONER, claimClass,
-  claimHasClass, defaultStorageClass, isPodTerminated, type PersistentVolumeClaimObject as Claim,
+  claimHasClass, defaultStorageClass, isPodTerminated, type PersistentVolumeClaimObject as Claim, copyForWrite,
 } from '../../volumes/index.js';
 import { bindVolumeToClaim } from './bind.js';
 import { findForNode } from './match.js';
@@ -28,7 +28,7 @@ export function isDelayBinding(b: BinderState, claim: Claim): boolean {
 }
 
 async function updateClaim(b: BinderState, claim: Claim, change: (c: Claim) => void): Promise<Claim> {
-  const next = structuredClone(claim);
+  const next = copyForWrite(claim);
   change(next);
   const saved = await b.client.update<Claim>(PersistentVolumeClaims, next);
   b.claims.assume(saved);

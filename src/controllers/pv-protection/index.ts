@@ -5,7 +5,7 @@
 import { isNotFound, PersistentVolumes } from '../../core/index.js';
 import type { ApiClient } from '../../client/index.js';
 import type { ControllerSpec, InformerSet, Reconciler, Watch } from '../../controller-runtime/index.js';
-import { PV_PROTECTION_FINALIZER, type PersistentVolumeObject as Volume } from '../../volumes/index.js';
+import { PV_PROTECTION_FINALIZER, type PersistentVolumeObject as Volume, copyForWrite } from '../../volumes/index.js';
 
 const isDeletionCandidate = (pv: Volume) => !!pv.metadata?.deletionTimestamp && (pv.metadata.finalizers ?? []).includes(PV_PROTECTION_FINALIZER);
 const needsFinalizer = (pv: Volume) => !pv.metadata?.deletionTimestamp && !(pv.metadata?.finalizers ?? []).includes(PV_PROTECTION_FINALIZER);
@@ -14,7 +14,7 @@ export function pvProtection(client: ApiClient, informers: InformerSet): Control
   const pvInf = informers.informerFor<Volume>(PersistentVolumes);
 
   const setFinalizer = async (pv: Volume, present: boolean): Promise<void> => {
-    const next = structuredClone(pv);
+    const next = copyForWrite(pv);
     const rest = (next.metadata!.finalizers ?? []).filter((f) => f !== PV_PROTECTION_FINALIZER);
     next.metadata!.finalizers = present ? [...rest, PV_PROTECTION_FINALIZER] : rest;
     try {

@@ -7,7 +7,7 @@ import { isNotFound, PersistentVolumeClaims, Pods } from '../../core/index.js';
 import type { ApiClient } from '../../client/index.js';
 import type { ControllerSpec, InformerSet, Reconciler, Request, Watch } from '../../controller-runtime/index.js';
 import {
-  keyOfClaim, podClaimKeys, PVC_PROTECTION_FINALIZER, type PersistentVolumeClaimObject as Claim, type PodObject,
+  keyOfClaim, podClaimKeys, PVC_PROTECTION_FINALIZER, type PersistentVolumeClaimObject as Claim, type PodObject, copyForWrite,
 } from '../../volumes/index.js';
 
 const POD_CLAIMS = 'pvc-protection/pod-claims';
@@ -43,7 +43,7 @@ export function pvcProtection(client: ApiClient, informers: InformerSet): Contro
   };
 
   const setFinalizer = async (claim: Claim, present: boolean): Promise<void> => {
-    const next = structuredClone(claim);
+    const next = copyForWrite(claim);
     const rest = (next.metadata!.finalizers ?? []).filter((f) => f !== PVC_PROTECTION_FINALIZER);
     next.metadata!.finalizers = present ? [...rest, PVC_PROTECTION_FINALIZER] : rest;
     try {
