@@ -7,6 +7,7 @@
 // at once on one connection. The error stream stays empty (FIN only) unless forwarding failed
 // for good: kubectl treats any text there as fatal for the whole port-forward, as upstream
 // intends for e.g. a refused connection. A pair incomplete after 30 s is dropped with a message.
+import { setMaxListeners } from 'node:events';
 import { parsePort } from './options.js';
 import type { Headers } from './spdy-frames.js';
 import { SpdySession, type SpdyStream } from './spdy-session.js';
@@ -35,6 +36,8 @@ function validPort(h: Headers): boolean {
 export function servePortForwardSpdy(transport: ByteTransport, pod: Pod, podStreams: PodStreams): void {
   const pairs = new Map<string, Pair>();
   const sessionAbort = new AbortController();
+  // One listener per forwarded connection in flight; hundreds at once are normal.
+  setMaxListeners(0, sessionAbort.signal);
   const podName = pod.metadata?.name ?? '';
 
   // Clients older than request ids pair streams by id: error n, data n+2 (upstream's fallback).
