@@ -17,6 +17,8 @@ export interface ImagesOptions {
   root: string;
   /** registries.yaml (mirrors, auth, TLS); a missing file means none. */
   registriesFile?: string;
+  /** false: never fall back from configured mirrors to the registry itself (air-gapped nodes). */
+  defaultEndpoint?: boolean;
 }
 
 export interface PullCallOptions {
@@ -40,20 +42,21 @@ export interface ImageStatusInfo {
 export class Images {
   private readonly pulls = new Map<string, Promise<ResolvedImage>>();
 
-  private constructor(readonly store: ImageStore, private readonly registriesFile?: string) {}
+  private constructor(readonly store: ImageStore, private readonly opts: ImagesOptions) {}
 
   static async open(opts: ImagesOptions): Promise<Images> {
-    return new Images(await new ImageStore(opts.root).init(), opts.registriesFile);
+    return new Images(await new ImageStore(opts.root).init(), opts);
   }
 
   /** Pulls `ref` from its registry (or mirrors) into the store. */
   pull(ref: string, opts: PullCallOptions = {}): Promise<ResolvedImage> {
-    const key = formatReference(parseReference(ref));
+    let key: string;
+    try { key = formatReference(parseReference(ref)); } catch (e) { return Promise.reject(e); }
     const running = this.pulls.get(key);
     if (running) return running;
     const job = (async () => {
-      const registries = await loadRegistriesConfig(this.registriesFile);
-      return pullImage(this.store, key, { ...opts, registries });
+      const registries = await loadRegistriesConfig(this.opts.registriesFile);
+      return pullImage(this.store, key, { ...opts, registries, defaultEndpoint: this.opts.defaultEndpoint });
     })().finally(() => this.pulls.delete(key));
     this.pulls.set(key, job);
     return job;

@@ -31,6 +31,8 @@ export interface PullOptions {
   platform?: Platform;
   signal?: AbortSignal;
   onProgress?: (p: PullProgress) => void;
+  /** false: with mirrors configured, never fall back to the registry itself. */
+  defaultEndpoint?: boolean;
   /** Layers fetched at once (default 3). */
   concurrency?: number;
 }
@@ -49,7 +51,7 @@ async function runPool<T>(items: T[], limit: number, fn: (item: T) => Promise<vo
 export async function pullImage(store: ImageStore, refString: string, opts: PullOptions = {}): Promise<ResolvedImage> {
   const ref = parseReference(refString);
   const display = formatReference(ref);
-  const endpoints = await endpointsFor(opts.registries ?? { mirrors: {}, configs: {} }, ref);
+  const endpoints = await endpointsFor(opts.registries ?? { mirrors: {}, configs: {} }, ref, { defaultEndpoint: opts.defaultEndpoint });
   const errors: unknown[] = [];
   let client: RegistryClient | undefined;
   let top: FetchedManifest | undefined;

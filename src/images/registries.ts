@@ -100,8 +100,12 @@ function rewrite(path: string, rules: Record<string, string> | undefined): strin
   return path;
 }
 
-/** Where to fetch `ref` from, in the order to try. */
-export async function endpointsFor(cfg: RegistriesConfig, ref: ImageReference): Promise<Endpoint[]> {
+/**
+ * Where to fetch `ref` from, in the order to try. `defaultEndpoint: false` leaves out the
+ * registry itself when mirrors are configured (k3s's --disable-default-registry-endpoint: for
+ * air-gapped nodes, and for tests that must never reach past their loopback mirror).
+ */
+export async function endpointsFor(cfg: RegistriesConfig, ref: ImageReference, opts: { defaultEndpoint?: boolean } = {}): Promise<Endpoint[]> {
   const mirror = cfg.mirrors[ref.domain] ?? cfg.mirrors['*'];
   const out: Endpoint[] = [];
   const add = async (raw: string, isMirror: boolean) => {
@@ -120,6 +124,6 @@ export async function endpointsFor(cfg: RegistriesConfig, ref: ImageReference): 
   for (const e of mirror?.endpoint ?? []) await add(e, true);
   const own = ref.domain === DOCKER_HUB ? DOCKER_HUB_REGISTRY : ref.domain;
   // A mirror entry naming the registry itself (a common way to say "plain HTTP") replaces the default endpoint.
-  if (!out.some((e) => e.host === own)) await add(own, false);
+  if (!out.some((e) => e.host === own) && (opts.defaultEndpoint !== false || !out.length)) await add(own, false);
   return out;
 }

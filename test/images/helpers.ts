@@ -25,7 +25,7 @@ export interface EntrySpec {
 export async function makeTar(entries: EntrySpec[]): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  const done = (async () => { for await (const c of pack) chunks.push(Buffer.from(c)); })();
+  const done = (async () => { for await (const c of pack) chunks.push(Buffer.from(c as Uint8Array)); })();
   for (const e of entries) {
     const type = e.type ?? 'file';
     const header = {
@@ -91,7 +91,7 @@ export function makeIndex(images: Array<{ image: TestImage; os: string; architec
 async function tarOf(files: Array<[string, Buffer]>): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  const done = (async () => { for await (const c of pack) chunks.push(Buffer.from(c)); })();
+  const done = (async () => { for await (const c of pack) chunks.push(Buffer.from(c as Uint8Array)); })();
   for (const [name, body] of files) pack.entry({ name, mode: 0o644 }, body);
   pack.finalize();
   await done;
@@ -132,13 +132,13 @@ export async function pushBlobs(base: string, repo: string, blobs: Map<string, B
     if (start.status !== 202) throw new Error(`upload start: ${start.status}`);
     const loc = new URL(start.headers.get('location')!, base);
     loc.searchParams.set('digest', digest);
-    const put = await fetch(loc, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
+    const put = await fetch(loc, { method: 'PUT', body: new Uint8Array(body), headers: { 'content-type': 'application/octet-stream' } });
     if (put.status !== 201) throw new Error(`upload ${digest}: ${put.status} ${await put.text()}`);
   }
 }
 
 export async function pushManifest(base: string, repo: string, tag: string, manifest: Buffer, mediaType: string): Promise<void> {
-  const res = await fetch(`${base}/v2/${repo}/manifests/${tag}`, { method: 'PUT', body: manifest, headers: { 'content-type': mediaType } });
+  const res = await fetch(`${base}/v2/${repo}/manifests/${tag}`, { method: 'PUT', body: new Uint8Array(manifest), headers: { 'content-type': mediaType } });
   if (res.status !== 201) throw new Error(`manifest ${repo}:${tag}: ${res.status} ${await res.text()}`);
 }
 
