@@ -4,6 +4,8 @@
 // such a node exists on both sides decides whether an Update manager owns the node itself
 // (`.: {}` in FieldsV1), so comparisons here first give JSON objects that same shape.
 // The table lists, per struct, the fields that Go always serialises (from the API types).
+// Conversely, Go drops empty maps and lists of `omitempty` fields (all of them but
+// PodSpec.containers here), so `labels: {}` counts as no labels.
 import type { StructNode, TypeNode } from './schema-model.js';
 
 type Always = Readonly<Record<string, 'struct' | 'null'>>;
@@ -42,7 +44,11 @@ export function goShape(node: TypeNode | undefined, v: unknown): unknown {
     case 'struct': {
       if (!isObj(v) || node.atomic) return v;
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = goShape(node.fields.get(k)?.type, x);
+      for (const [k, x] of Object.entries(v)) {
+        const child = node.fields.get(k)?.type;
+        if (emptyCollection(child, x) && ALWAYS[node.name]?.[k] === undefined) continue;
+        out[k] = goShape(child, x);
+      }
       for (const [k, what] of Object.entries(ALWAYS[node.name] ?? {})) {
         if (out[k] === undefined) out[k] = what === 'null' ? null : goShape(node.fields.get(k)?.type, {});
       }
@@ -56,6 +62,12 @@ export function goShape(node: TypeNode | undefined, v: unknown): unknown {
     default:
       return v;
   }
+}
+
+function emptyCollection(node: TypeNode | undefined, v: unknown): boolean {
+  if (node?.kind === 'list') return Array.isArray(v) && v.length === 0;
+  if (node?.kind === 'map') return isObj(v) && Object.keys(v).length === 0;
+  return false;
 }
 
 /** The zero value of a kind as Go serialises it: what a create is compared against. */
