@@ -125,7 +125,8 @@ export function defaultStorageClass(classes: readonly StorageClassObject[]): Sto
  * update on this server.
  */
 export function copyForWrite<T extends KubeObject>(obj: T): T {
-  const out = structuredClone(obj);
-  if (out.metadata) delete out.metadata.managedFields;
-  return out;
+  if (!obj.metadata?.managedFields) return structuredClone(obj);
+  // Leave the (large) managedFields out of the copy instead of copying and dropping them.
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return structuredClone({ ...obj, metadata });
 }

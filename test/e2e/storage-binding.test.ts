@@ -144,4 +144,26 @@ describe('storage: static binding', () => {
     assert.equal((await boundClaim(s.cluster, 'wants-later')).spec?.volumeName, 'later-pv');
     await cleanup(['later-pv'], ['wants-later']);
   });
+  it('treats a PV pre-bound by name to one claim as taken for a claim asking for it by volumeName (E22)', async () => {
+    await create.pv({ name: 'reserved', storageClassName: 'res', claimRef: { namespace: 'default', name: 'res-owner' } });
+    await volumePhase(s.cluster, 'reserved', 'Available');
+    await create.pvc({ name: 'res-other', storageClassName: 'res', volumeName: 'reserved' });
+    const ev = await eventWith(s.cluster, 'PersistentVolumeClaim', 'res-other', 'FailedBinding');
+    assert.equal(ev.message, 'volume "reserved" already bound to a different claim.');
+    assert.equal((await getClaim(s.cluster, 'res-other')).status?.phase, 'Pending');
+    await cleanup(['reserved'], ['res-other']);
+  });
+
+  it('reports a PV bound to a claim of another volumeMode on both objects (E27)', async () => {
+    await create.pvc({ name: 'fs-claim', storageClassName: 'modes' });
+    const c = await getClaim(s.cluster, 'fs-claim');
+    await create.pv({ name: 'block-pv', storageClassName: 'modes', volumeMode: 'Block', claimRef: { namespace: 'default', name: 'fs-claim', uid: c.metadata!.uid! } });
+    const onPv = await eventWith(s.cluster, 'PersistentVolume', 'block-pv', 'VolumeMismatch');
+    assert.deepEqual([onPv.type, onPv.message], ['Warning', 'Cannot bind PersistentVolume to requested PersistentVolumeClaim "fs-claim" due to incompatible volumeMode.']);
+    const onClaim = await eventWith(s.cluster, 'PersistentVolumeClaim', 'fs-claim', 'VolumeMismatch');
+    assert.equal(onClaim.message, 'Cannot bind PersistentVolume "block-pv" to requested PersistentVolumeClaim due to incompatible volumeMode.');
+    assert.equal((await getClaim(s.cluster, 'fs-claim')).status?.phase, 'Pending');
+    assert.equal((await getVolume(s.cluster, 'block-pv')).status?.phase, 'Pending', 'neither Available nor Bound: waiting for a claim that will never take it');
+    await cleanup(['block-pv'], ['fs-claim']);
+  });
 });

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PersistentVolumeClaims, PersistentVolumes, Pods, StorageClasses, type KubeObject } from '../../src/core/index.js';
+import type { Provisioner } from '../../src/volumes/index.js';
 import { eventually } from './helpers.js';
 import {
   NODE, boundClaim, claim, eventWith, eventsFor, getClaim, getVolume, gone, startStorageCluster, volume, volumePhase,
@@ -203,5 +204,49 @@ describe('storage: retroactive default class (E13)', () => {
     assert.equal(adopted, 'local-path');
     await eventWith(s.cluster, 'PersistentVolumeClaim', 'classless', 'WaitForFirstConsumer');
     assert.equal((await getClaim(s.cluster, 'no-class')).spec?.storageClassName, '');
+  });
+});
+
+describe('storage: a provisioner that cannot delete', () => {
+  // A storage backend whose delete fails: the one thing the real directory provisioner
+  // cannot be made to do on demand (tests run as root, where removing a directory never fails).
+  const failing: Provisioner = {
+    name: 'test.berth.dev/stuck',
+    async provision(req) {
+      return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: req.pvName },
+        spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/mnt/stuck/${req.pvName}` } } };
+    },
+    async delete() { throw new Error('the backend refused to delete the volume'); },
+    owns: () => true,
+  };
+  let s: StorageCluster;
+  before(async () => {
+    s = await startStorageCluster({ extraProvisioners: [failing] });
+    await s.cluster.client.create(StorageClasses, storageClass('stuck', { provisioner: 'test.berth.dev/stuck' }));
+  });
+  after(async () => { await s?.stop(); });
+
+  it('marks the PV Failed with the reason and a VolumeFailedDelete event, and keeps it (E29)', async () => {
+    const client = s.cluster.client;
+    await client.create(PersistentVolumeClaims, claim('stuck', { storageClassName: 'stuck' }));
+    const c = await boundClaim(s.cluster, 'stuck');
+    const pvName = c.spec!.volumeName!;
+    assert.deepEqual((await getVolume(s.cluster, pvName)).metadata?.finalizers,
+      ['external-provisioner.volume.kubernetes.io/finalizer', 'kubernetes.io/pv-protection']);
+    await client.delete(PersistentVolumeClaims, { namespace: 'default', name: 'stuck' });
+    const failed = await volumePhase(s.cluster, pvName, 'Failed');
+    assert.equal(failed.status?.message, 'the backend refused to delete the volume');
+    const ev = await eventWith(s.cluster, 'PersistentVolume', pvName, 'VolumeFailedDelete');
+    assert.deepEqual([ev.type, ev.source], ['Warning', `test.berth.dev/stuck_${NODE}`]);
+    // Deleting the PV object does not lose track of the storage: the finalizer holds it.
+    await client.delete(PersistentVolumes, { name: pvName });
+    // pv-protection lets go (the PV is not Bound); the provisioner's finalizer stays.
+    const held = await eventually(async () => {
+      const v = await getVolume(s.cluster, pvName);
+      return !!v.metadata?.deletionTimestamp && v.metadata.finalizers?.length === 1 && v;
+    }, 'PV Terminating, held by the provisioner only');
+    assert.deepEqual(held.metadata?.finalizers, ['external-provisioner.volume.kubernetes.io/finalizer']);
+    await client.patch(PersistentVolumes, { name: pvName }, 'merge', { metadata: { finalizers: null } });
+    await gone(() => getVolume(s.cluster, pvName), `PV ${pvName}`);
   });
 });

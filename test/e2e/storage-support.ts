@@ -13,7 +13,7 @@ import { provisionerController } from '../../src/controllers/provisioner/index.j
 import { pvcProtection } from '../../src/controllers/pvc-protection/index.js';
 import { pvProtection } from '../../src/controllers/pv-protection/index.js';
 import { startTestCluster, type TestCluster } from '../../src/testing/index.js';
-import type { PersistentVolumeClaimObject, PersistentVolumeObject } from '../../src/volumes/index.js';
+import { localPathProvisioner, type PersistentVolumeClaimObject, type PersistentVolumeObject, type Provisioner } from '../../src/volumes/index.js';
 import { eventually } from './helpers.js';
 
 export const NODE = 'node-a';
@@ -25,9 +25,11 @@ export interface StorageCluster {
   stop(): Promise<void>;
 }
 
-export async function startStorageCluster(): Promise<StorageCluster> {
+/** `extraProvisioners` serve beside local-path (for storage backends a test must make fail). */
+export async function startStorageCluster(opts: { extraProvisioners?: readonly Provisioner[] } = {}): Promise<StorageCluster> {
   const root = mkdtempSync(join(tmpdir(), 'berth-volumes-'));
-  const controllers = [pvBinder, pvcProtection, pvProtection, provisionerController({ root, nodeName: NODE })];
+  const provisioners = [localPathProvisioner({ root, nodeName: NODE }), ...(opts.extraProvisioners ?? [])];
+  const controllers = [pvBinder, pvcProtection, pvProtection, provisionerController({ root, nodeName: NODE, provisioners })];
   const cluster = await startTestCluster({ components: [controllerManager({ controllers, logger: silentLogger, leaderElection: false })] });
   await cluster.client.create(Nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/hostname': NODE } } });
   return {
