@@ -27,10 +27,6 @@ import { syncVolume } from './sync-volume.js';
 import { isCandidate, VolumeIndex } from './volume-index.js';
 import { WaitingClaims } from './waiting.js';
 
-export { findBestMatch, findForNode } from './match.js';
-export { VolumeIndex } from './volume-index.js';
-export { AssumeCache } from './assume-cache.js';
-
 export const BINDER_COMPONENT = 'persistentvolume-controller';
 
 const POD_CLAIMS = 'pv-binder/pod-claims';
