@@ -89,6 +89,8 @@ describe('PATCH on the wire', () => {
     const forced = await patch('ssa', other, APPLY, '?fieldManager=other&force=true');
     assert.equal(forced.status, 200, forced.text);
     assert.equal(forced.json.data.a, '2');
+    status(await patch('ssa', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\n  resourceVersion: "1"\n', APPLY, '?fieldManager=x'), 409, 'Conflict',
+      'Operation cannot be fulfilled on configmaps "ssa": the object has been modified; please apply your changes to the latest version and try again');
     status(await patch('ssa', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: ssa\n', APPLY, '?fieldManager=x'), 400, 'BadRequest',
       'invalid object type: /v1, Kind=Secret');
     status(await patch('ssa', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\nspec: {}\n', APPLY, '?fieldManager=x'), 400, 'BadRequest',

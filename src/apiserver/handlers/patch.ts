@@ -154,8 +154,13 @@ async function handleApply(ctx: HandlerContext, req: ApiRequest, config: Record<
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      const object = await ctx.registry.guaranteedUpdate(req.type, req.namespace, name,
-        (current) => finish(recordApply(scope(), current, config, base.fieldManager!, force), false), opts);
+      const object = await ctx.registry.guaranteedUpdate(req.type, req.namespace, name, (current) => {
+        const wanted = (config.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
+        if (wanted && wanted !== current.metadata?.resourceVersion) {
+          throw conflict(req.type.plural, req.type.group, name, OPTIMISTIC_LOCK_MESSAGE);
+        }
+        return finish(recordApply(scope(), current, config, base.fieldManager!, force), false);
+      }, opts);
       return { object, code: 200 };
     } catch (e) {
       // Only the main resource is created by an apply; a subresource of nothing is 404.
