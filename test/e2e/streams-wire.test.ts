@@ -67,7 +67,7 @@ describe('pod streams on the wire', () => {
 
   it('refuses unauthenticated upgrades with 401', async () => {
     for (const [method, headers] of [['GET', wsUpgrade], ['POST', spdyUpgrade]] as const) {
-      for (const auth of [{}, { Authorization: 'Bearer wrong' }]) {
+      for (const auth of [{}, { Authorization: 'Bearer wrong' }] as Array<Record<string, string>>) {
         const a = await raw(s, method, `${POD}/web-0/exec?command=true&stdout=true`, { ...headers, ...auth });
         assert.equal(a.status, 401);
         assert.deepEqual(JSON.parse(a.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });

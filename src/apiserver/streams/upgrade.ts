@@ -39,6 +39,7 @@ export async function serveUpgrade(
     const protocol = chooseProtocol(req, supported);
     const ports = target.kind === 'portforward' && protocol !== SPDY_TUNNEL_PROTOCOL ? parsePorts(q) : [];
     const ws = await acceptWebSocket(req, socket, head, protocol);
+    if (!ws) return;
     ws.on('error', () => ws.terminate());
     if (target.kind !== 'portforward') {
       serveExecWebSocket(ws, socket, protocol, target.exec, target.pod, podStreams).catch(logFailure(target.kind));
@@ -51,7 +52,7 @@ export async function serveUpgrade(
   }
   if (upgrade === 'spdy/3.1') {
     const protocol = negotiate(req, socket, target.kind === 'portforward' ? PORTFORWARD_SPDY_PROTOCOLS : EXEC_SPDY_PROTOCOLS);
-    if (protocol === undefined) return;
+    if (protocol === undefined || !socket.writable) return;
     socket.write([
       'HTTP/1.1 101 Switching Protocols', 'Connection: Upgrade', 'Upgrade: SPDY/3.1', `X-Stream-Protocol-Version: ${protocol}`, '', '',
     ].join('\r\n'));

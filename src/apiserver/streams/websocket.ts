@@ -47,8 +47,11 @@ export function chooseProtocol(req: IncomingMessage, supported: readonly string[
   return pick;
 }
 
-/** Completes the handshake with `protocol` ('' = none echoed). Resolves once the socket is open. */
-export function acceptWebSocket(req: IncomingMessage, socket: Socket, head: Buffer, protocol: string): Promise<WebSocket> {
+/**
+ * Completes the handshake with `protocol` ('' = none echoed). Resolves once the socket is open,
+ * or with undefined when the client left first (`ws` then drops the socket without calling back).
+ */
+export function acceptWebSocket(req: IncomingMessage, socket: Socket, head: Buffer, protocol: string): Promise<WebSocket | undefined> {
   if (protocol) {
     const alias = protocol.replace(/[^A-Za-z0-9!#$%&'*+.^_`|~-]/g, '_');
     chosen.set(req, { alias, original: protocol });
@@ -56,7 +59,11 @@ export function acceptWebSocket(req: IncomingMessage, socket: Socket, head: Buff
   } else {
     delete req.headers['sec-websocket-protocol'];
   }
-  return new Promise((resolve) => wss.handleUpgrade(req, socket, head, (ws) => resolve(ws)));
+  return new Promise((resolve) => {
+    const gone = () => resolve(undefined);
+    socket.once('close', gone);
+    wss.handleUpgrade(req, socket, head, (ws) => { socket.off('close', gone); resolve(ws); });
+  });
 }
 
 /** Channel framing: binary messages `[channel, ...payload]`, or text `'0'+channel` + base64. */
