@@ -33,7 +33,9 @@ export function socketTransport(socket: Socket, head: Buffer): ByteTransport {
     end: () => socket.end(),
     destroy: () => socket.destroy(),
     onData(cb) {
-      // Bytes that arrived with the upgrade request belong to the session.
+      // Bytes that arrived with the upgrade request belong to the session. They are handed over
+      // after the caller's constructor has returned (handlers may refer to the session), and
+      // before any later socket data, which only comes in a later I/O turn.
       if (head.length) queueMicrotask(() => cb(head));
       socket.on('data', cb);
     },
