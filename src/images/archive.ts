@@ -11,7 +11,6 @@
 // image of an archive that carries no usable name (or adds a name to it).
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
@@ -62,7 +61,7 @@ async function unpackArchive(file: string, tmpDir: string, onProgress?: (n: numb
 }
 
 export async function loadArchive(store: ImageStore, file: string, opts: LoadOptions = {}): Promise<LoadedImage[]> {
-  const tmpDir = join(store.blobs.tmpDir, `load-${randomBytes(6).toString('hex')}`);
+  const tmpDir = store.blobs.tmpPath('load');
   await mkdir(tmpDir, { recursive: true });
   const leases: Array<() => void> = [];
   try {
@@ -162,6 +161,6 @@ export async function loadArchive(store: ImageStore, file: string, opts: LoadOpt
     return loaded;
   } finally {
     for (const release of leases) release();
-    await rm(tmpDir, { recursive: true, force: true });
+    await store.blobs.dropTmp(tmpDir);
   }
 }

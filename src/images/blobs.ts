@@ -61,6 +61,8 @@ export class BlobStore {
   readonly dir: string;
   readonly tmpDir: string;
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Temp paths this process is still using: sweepTmp leaves them alone whatever their age. */
+  private readonly activeTmp = new Set<string>();
 
   constructor(readonly root: string) {
     this.dir = join(root, 'blobs', 'sha256');
@@ -79,7 +81,28 @@ export class BlobStore {
 
   /** A fresh temp path on the store's filesystem (so adopting it is a rename). */
   tmpPath(suffix = 'partial'): string {
-    return join(this.tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}.${suffix}`);
+    const p = join(this.tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}.${suffix}`);
+    this.activeTmp.add(p);
+    return p;
+  }
+
+  /** Removes a temp path (file or directory) and forgets it. */
+  async dropTmp(p: string): Promise<void> {
+    await rm(p, { recursive: true, force: true });
+    this.activeTmp.delete(p);
+  }
+
+  /** Deletes leftovers of crashed pulls and loads: temp entries older than `olderThanMs` not in use here. */
+  async sweepTmp(olderThanMs: number): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.tmpDir).catch(() => [] as string[])) {
+      const p = join(this.tmpDir, name);
+      const st = await stat(p).catch(() => undefined);
+      if (!st || this.activeTmp.has(p) || Date.now() - st.mtimeMs < olderThanMs) continue;
+      await rm(p, { recursive: true, force: true });
+      removed++;
+    }
+    return removed;
   }
 
   async size(digest: string): Promise<number | undefined> {
@@ -106,8 +129,12 @@ export class BlobStore {
     if (expected && expected !== digest) throw digestMismatch('blob', expected, digest);
     if (await this.has(digest)) return digest;
     const tmp = this.tmpPath();
-    await hashToFile(Readable.from([bytes]), tmp);
-    await this.adopt(tmp, digest);
+    try {
+      await hashToFile(Readable.from([bytes]), tmp);
+      await this.adopt(tmp, digest);
+    } finally {
+      await this.dropTmp(tmp);
+    }
     return digest;
   }
 
@@ -127,7 +154,7 @@ export class BlobStore {
         if (size !== undefined && got.size !== size) throw invalidImage(`blob ${digest}: expected ${size} bytes, got ${got.size}`);
         await this.adopt(tmp, digest);
       } finally {
-        await rm(tmp, { force: true });
+        await this.dropTmp(tmp);
       }
     })();
     this.inflight.set(digest, job);

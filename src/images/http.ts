@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage, IncomingHttpHeaders } from 'node:http';
-import { network } from './errors.js';
+import { ImageError, invalidImage, network } from './errors.js';
 
 export interface TlsOptions {
   insecureSkipVerify?: boolean;
@@ -87,10 +87,15 @@ export async function request(href: string, opts: RequestOptions = {}): Promise<
 export async function readBody(res: Response, limit = 8 << 20): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let n = 0;
-  for await (const c of res.body) {
-    n += (c as Buffer).length;
-    if (n > limit) { res.body.destroy(); throw network(`response from ${res.url} is larger than ${limit} bytes`); }
-    chunks.push(c as Buffer);
+  try {
+    for await (const c of res.body) {
+      n += (c as Buffer).length;
+      if (n > limit) { res.body.destroy(); throw invalidImage(`response from ${res.url} is larger than ${limit} bytes`); }
+      chunks.push(c as Buffer);
+    }
+  } catch (e) {
+    if (e instanceof ImageError) throw e;
+    throw network(`reading ${res.url}: ${(e as Error).message}`, e);
   }
   return Buffer.concat(chunks);
 }

@@ -6,7 +6,7 @@
 // already unpacked are not downloaded again. The reference is recorded only once all of it is
 // in place. Progress goes to `onProgress` per blob (bytes done / total) for a CLI progress bar.
 import type { CredentialLookup } from './credentials.js';
-import { ImageError, invalidImage, isImageError } from './errors.js';
+import { ImageError, invalidImage, isImageError, network } from './errors.js';
 import { RegistryClient, type FetchedManifest } from './registry-client.js';
 import { checkLayerMediaType, parseManifest, selectPlatform, type Descriptor, type Platform } from './media.js';
 import { formatReference, parseReference } from './reference.js';
@@ -40,6 +40,14 @@ export interface PullOptions {
 /** Picks the error that says most: a registry's answer beats a mirror that was unreachable. */
 function bestError(errors: unknown[]): unknown {
   return errors.find((e) => isImageError(e) && !e.retryable) ?? errors[errors.length - 1];
+}
+
+const HOST_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EMFILE', 'ENFILE']);
+
+/** A download that broke off (reset, premature close) is the network's fault; a full disk is not. */
+function downloadError(what: string, e: unknown): unknown {
+  if (isImageError(e) || HOST_ERRORS.has((e as NodeJS.ErrnoException)?.code ?? '')) return e;
+  return network(`downloading ${what}: ${(e as Error)?.message ?? e}`, e);
 }
 
 async function runPool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -85,7 +93,8 @@ export async function pullImage(store: ImageStore, refString: string, opts: Pull
     await store.blobs.put(manifestFetched.bytes, manifestFetched.digest);
     const report = (p: Omit<PullProgress, 'ref'>) => opts.onProgress?.({ ref: display, ...p });
     const cfg = manifest.config;
-    const got = await store.blobs.fetch(cfg.digest, cfg.size, () => client.openBlob(cfg.digest, display));
+    const got = await store.blobs.fetch(cfg.digest, cfg.size, () => client.openBlob(cfg.digest, display))
+      .catch((e) => { throw downloadError(cfg.digest, e); });
     report({ kind: 'config', digest: cfg.digest, phase: got === 'exists' ? 'exists' : 'done', done: cfg.size, total: cfg.size });
     const config = await store.readConfig(cfg.digest);
     const ids = config.rootfs.diff_ids;
@@ -99,7 +108,8 @@ export async function pullImage(store: ImageStore, refString: string, opts: Pull
         return;
       }
       const fetched = await store.blobs.fetch(l.digest, l.size, () => client.openBlob(l.digest, display),
-        (n) => report({ kind: 'layer', digest: l.digest, phase: 'downloading', done: n, total: l.size }));
+        (n) => report({ kind: 'layer', digest: l.digest, phase: 'downloading', done: n, total: l.size }))
+        .catch((e) => { throw downloadError(l.digest, e); });
       report({ kind: 'layer', digest: l.digest, phase: 'extracting', done: 0, total: l.size });
       await store.layers.ensure(diffID, l.digest, (n) => report({ kind: 'layer', digest: l.digest, phase: 'extracting', done: n, total: l.size }));
       report({ kind: 'layer', digest: l.digest, phase: fetched === 'exists' ? 'exists' : 'done', done: l.size, total: l.size });

@@ -211,6 +211,7 @@ export class ImageStore {
         result.layers++;
       }
       await this.layers.sweepIncomplete(grace);
+      await this.blobs.sweepTmp(grace);
       return result;
     });
   }

@@ -84,6 +84,14 @@ describe('registry auth, redirects and corruption (fake registry)', () => {
     assert.equal(await images.store.blobs.has(img.layerDigests[0]!), false);
   });
 
+  it('reports a download that breaks off as a retryable Network error', async () => {
+    images = await openImages({ root: join(dir, 'images-truncated') });
+    const reg = await serve({ truncateBlobs: true });
+    await assert.rejects(images.pull(`${reg.host}/demo:1`), (e) => isImageError(e) && e.reason === 'Network' && e.retryable);
+    assert.deepEqual(await images.list(), []);
+    assert.deepEqual(await images.store.blobs.list(), [img.manifestDigest], 'only the verified manifest was kept');
+  });
+
   it('refuses a manifest that does not match the digest asked for or announced', async () => {
     images = await openImages({ root: join(dir, 'images-badmanifest') });
     const other = makeImage([await makeTar([{ name: 'x', content: 'y' }])]);

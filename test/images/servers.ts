@@ -60,6 +60,8 @@ export interface FakeRegistryOptions {
   auth?: { scheme: 'bearer' | 'basic'; username: string; password: string };
   /** Blob GETs answer 307 to this base (another host) + /storage/<digest>. */
   redirectBlobsTo?: string;
+  /** Blob GETs send half the bytes, then the connection drops. */
+  truncateBlobs?: boolean;
 }
 
 export interface FakeRegistry extends RunningRegistry {
@@ -110,6 +112,11 @@ export async function startFakeRegistry(options: FakeRegistryOptions): Promise<F
     }
     const blob = options.blobs.get(ref!);
     if (!blob) return error(404, 'BLOB_UNKNOWN');
+    if (options.truncateBlobs) {
+      res.writeHead(200, { 'content-length': String(blob.length) });
+      res.write(blob.subarray(0, blob.length >> 1), () => res.destroy());
+      return;
+    }
     if (options.redirectBlobsTo) return send(307, '', { location: `${options.redirectBlobsTo}/storage/${ref}` });
     return send(200, blob, { 'content-type': 'application/octet-stream' });
   });
