@@ -1,0 +1,40 @@
+// Pod health as the StatefulSet controller judges it (semantics C1).
+//
+// Contract (pure): created = phase set; Running&Ready = phase Running and condition Ready=True;
+// available = ready for longer than minReadySeconds (strictly, by the Ready condition's
+// lastTransitionTime); terminating = deletionTimestamp set; unavailable = not (Running&Ready,
+// not terminating and available). `now` is passed in so callers decide the clock.
+import type { PodCondition } from 'kubernetes-types/core/v1.js';
+import type { PodObject } from './identity.js';
+
+const readyCondition = (pod: PodObject): PodCondition | undefined =>
+  pod.status?.conditions?.find((c) => c.type === 'Ready');
+
+export const isCreated = (pod: PodObject): boolean => !!pod.status?.phase;
+export const isPending = (pod: PodObject): boolean => pod.status?.phase === 'Pending';
+export const isFailed = (pod: PodObject): boolean => pod.status?.phase === 'Failed';
+export const isSucceeded = (pod: PodObject): boolean => pod.status?.phase === 'Succeeded';
+export const isTerminating = (pod: PodObject): boolean => !!pod.metadata?.deletionTimestamp;
+export const isPodReady = (pod: PodObject): boolean => readyCondition(pod)?.status === 'True';
+
+export const isRunningAndReady = (pod: PodObject): boolean => pod.status?.phase === 'Running' && isPodReady(pod);
+
+/** Upstream's IsPodAvailable: Ready, and Ready since more than minReadySeconds. */
+export function isAvailable(pod: PodObject, minReadySeconds: number, now: number): boolean {
+  if (!isPodReady(pod)) return false;
+  if (minReadySeconds === 0) return true;
+  const since = Date.parse(readyCondition(pod)?.lastTransitionTime ?? '');
+  return Number.isFinite(since) && since + minReadySeconds * 1000 < now;
+}
+
+export const isHealthy = (pod: PodObject): boolean => isRunningAndReady(pod) && !isTerminating(pod);
+
+export const isUnavailable = (pod: PodObject, minReadySeconds: number, now: number): boolean =>
+  !isHealthy(pod) || !isAvailable(pod, minReadySeconds, now);
+
+/** Milliseconds until a Ready pod turns available, or undefined if it is not waiting for that. */
+export function msUntilAvailable(pod: PodObject, minReadySeconds: number, now: number): number | undefined {
+  if (minReadySeconds === 0 || !isPodReady(pod) || isAvailable(pod, minReadySeconds, now)) return undefined;
+  const since = Date.parse(readyCondition(pod)?.lastTransitionTime ?? '');
+  return Number.isFinite(since) ? Math.max(0, since + minReadySeconds * 1000 - now) : undefined;
+}
