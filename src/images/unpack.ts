@@ -69,6 +69,9 @@ export async function unpackLayer(blobFile: string, dest: string, opts: UnpackOp
   await mkdir(dest, { mode: 0o755 });
   const kinds = new Map<string, Kind>([['', 'dir']]);
   const dirAttrs = new Map<string, Attrs>();
+  // Owner, mode and mtime of files and symlinks, applied after the stream in parallel: each is
+  // a thread-pool round trip, and one at a time they cost more than the writes themselves.
+  const leafAttrs = new Map<string, { a: Attrs; link: boolean }>();
   const whiteouts: string[] = [];
   const opaque = new Set<string>();
   const specials: Special[] = [];
@@ -90,8 +93,9 @@ export async function unpackLayer(blobFile: string, dest: string, opts: UnpackOp
 
   const replace = async (rel: string) => {
     await rm(join(dest, rel), { recursive: true, force: true });
-    for (const k of [...kinds.keys()]) if (k === rel || k.startsWith(`${rel}/`)) kinds.delete(k);
-    dirAttrs.delete(rel);
+    for (const k of [...kinds.keys()]) {
+      if (k === rel || k.startsWith(`${rel}/`)) { kinds.delete(k); leafAttrs.delete(k); dirAttrs.delete(k); }
+    }
   };
 
   const setAttrs = async (abs: string, a: Attrs, isLink: boolean) => {
@@ -128,13 +132,13 @@ export async function unpackLayer(blobFile: string, dest: string, opts: UnpackOp
       case 'file': case 'contiguous-file':
         await pipeline(body as unknown as Readable, createWriteStream(abs, { flags: 'wx', mode: 0o600 }));
         kinds.set(rel, 'file');
-        await setAttrs(abs, attrs, false);
+        leafAttrs.set(rel, { a: attrs, link: false });
         return;
       case 'symlink':
         body.resume();
         await symlink(h.linkname ?? '', abs);
         kinds.set(rel, 'symlink');
-        await setAttrs(abs, attrs, true);
+        leafAttrs.set(rel, { a: attrs, link: true });
         return;
       case 'link': {
         body.resume();
@@ -174,6 +178,11 @@ export async function unpackLayer(blobFile: string, dest: string, opts: UnpackOp
   }
   const diffID = `sha256:${hash.digest('hex')}`;
   if (opts.expectedDiffID && diffID !== opts.expectedDiffID) throw digestMismatch('layer (diff ID)', opts.expectedDiffID, diffID);
+
+  const pending = [...leafAttrs];
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    for (let next = pending.pop(); next; next = pending.pop()) await setAttrs(join(dest, next[0]), next[1].a, next[1].link);
+  }));
 
   // A whiteout beside an entry of the same name in the same layer hides nothing of this layer (image-spec).
   const hide = whiteouts.filter((w) => !kinds.has(w));
