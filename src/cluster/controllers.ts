@@ -7,6 +7,12 @@ import type { ApiClient } from '../client/index.js';
 import { InformerSet, runController, runLeaderElection, silentLogger, sleep, realClock, type ControllerSpec, type Logger } from '../controller-runtime/index.js';
 import { garbageCollector } from '../controllers/garbage-collector/index.js';
 import { namespaceController } from '../controllers/namespace/index.js';
+import { provisionerController } from '../controllers/provisioner/index.js';
+import { pvBinder } from '../controllers/pv-binder/index.js';
+import { pvProtection } from '../controllers/pv-protection/index.js';
+import { pvcProtection } from '../controllers/pvc-protection/index.js';
+import { schedulerController } from '../controllers/scheduler/index.js';
+import { statefulSetController } from '../controllers/statefulset/index.js';
 import { rootCaPublisher } from '../controllers/root-ca-publisher/index.js';
 import { serviceAccountController } from '../controllers/serviceaccount/index.js';
 import { controllerMetrics } from './metrics.js';
@@ -14,12 +20,24 @@ import type { ClusterContext, Component } from './start.js';
 
 export type ControllerFactory = (client: ApiClient, informers: InformerSet) => ControllerSpec;
 
-/** Every controller `berth up` runs, given the cluster it runs in. */
-export function defaultControllers(cluster: ClusterContext): ControllerFactory[] {
-  return [namespaceController, garbageCollector, serviceAccountController, rootCaPublisher(cluster.caPem)];
+export interface ControllerOptions {
+  /** Where local-path volumes live (`<data-dir>/volumes`). */
+  readonly localPathRoot?: string;
+  readonly logger?: Logger;
 }
 
-export function controllerManager(opts: { controllers?: readonly ControllerFactory[]; logger?: Logger; leaderElection?: boolean } = {}): Component {
+/** Every controller `berth up` runs, given the cluster it runs in. */
+export function defaultControllers(cluster: ClusterContext, opts: ControllerOptions = {}): ControllerFactory[] {
+  const logger = opts.logger;
+  return [
+    namespaceController, garbageCollector, serviceAccountController, rootCaPublisher(cluster.caPem),
+    pvBinder, provisionerController({ root: opts.localPathRoot }), pvcProtection, pvProtection,
+    (client, informers) => schedulerController(client, informers, { logger }),
+    (client, informers) => statefulSetController(client, informers, { logger }),
+  ];
+}
+
+export function controllerManager(opts: ControllerOptions & { controllers?: readonly ControllerFactory[]; leaderElection?: boolean } = {}): Component {
   return {
     name: 'controller-manager',
     async run(client, signal, cluster) {
@@ -29,7 +47,7 @@ export function controllerManager(opts: { controllers?: readonly ControllerFacto
         // Every informer and worker listens on this one signal.
         setMaxListeners(0, leading);
         const informers = new InformerSet(client, { logger: opts.logger ?? silentLogger });
-        const specs = (opts.controllers ?? defaultControllers(cluster)).map((f) => f(client, informers));
+        const specs = (opts.controllers ?? defaultControllers(cluster, opts)).map((f) => f(client, informers));
         informers.start(leading);
         await Promise.all(specs.map((s) => runController({ ...s, logger: opts.logger ?? s.logger, metrics }, leading)));
         await informers.stopped();

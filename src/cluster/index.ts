@@ -3,4 +3,4 @@ export { startCluster, type ClusterContext, type ClusterOptions, type Component,
 export { inProcessClient } from './in-process.js';
 export { kubeconfigYaml, mergeKubeconfig, writeKubeconfig, type KubeconfigEntry } from './kubeconfig.js';
 export { LOCAL_PATH_CLASS, SYSTEM_NAMESPACES } from './bootstrap.js';
-export { controllerManager, defaultControllers, type ControllerFactory } from './controllers.js';
+export { controllerManager, defaultControllers, type ControllerFactory, type ControllerOptions } from './controllers.js';

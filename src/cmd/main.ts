@@ -15,6 +15,8 @@ program.command('up')
   .option('--store <url>', 'sqlite://PATH (default: <data-dir>/state.db)')
   .option('--merge-kubeconfig', 'also add a "berth" context to ~/.kube/config (or $KUBECONFIG) and make it current')
   .option('--context <name>', 'name of the kubeconfig context', 'berth')
+  .option('--runtime <runtime>', 'sim: pods are simulated, no root needed', 'sim')
+  .option('--nodes <n>', 'number of simulated nodes (--runtime sim)', '1')
   .action(async (o) => { await up(o); });
 
 program.command('status')

@@ -3,6 +3,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { controllerManager, mergeKubeconfig, startCluster, writeKubeconfig } from '../cluster/index.js';
+import { simNodeName, simNodes, type AgentComponent } from '../kubelet/index.js';
+import { waitForNodes } from './ready.js';
 import { paths, resolveDataDir } from './data-dir.js';
 import { parseListen } from './listen.js';
 
@@ -12,6 +14,13 @@ export interface UpOptions {
   store?: string;
   mergeKubeconfig?: boolean;
   context?: string;
+  runtime?: string;
+  nodes?: string;
+}
+
+function nodeComponents(runtime: string, count: number): AgentComponent[] {
+  if (runtime === 'sim') return simNodes(count);
+  throw new Error(`--runtime ${runtime} is not available in this build; use --runtime sim (pods run as simulations, no root needed)`);
 }
 
 export async function up(opts: UpOptions): Promise<void> {
@@ -21,11 +30,17 @@ export async function up(opts: UpOptions): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const { host, port } = parseListen(opts.listen ?? '127.0.0.1:6443');
   const storeUrl = opts.store ?? `sqlite://${p.db}`;
+  const runtime = opts.runtime ?? 'sim';
+  const nodeCount = Number(opts.nodes ?? 1);
+  if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 100) throw new Error(`--nodes must be a whole number from 1 to 100, got "${opts.nodes}"`);
+  if (nodeCount > 1 && runtime !== 'sim') throw new Error('--nodes greater than 1 needs --runtime sim (one real node per machine)');
+  const nodes = nodeComponents(runtime, nodeCount);
+  const nodeNames = Array.from({ length: nodeCount }, (_, i) => simNodeName(i));
   let cluster;
   try {
     cluster = await startCluster({
       storeUrl, pkiDir: p.pki, host, port, log: (m) => console.error(m),
-      components: [controllerManager()],
+      components: [controllerManager({ localPathRoot: join(dataDir, 'volumes') }), ...nodes],
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -35,6 +50,7 @@ export async function up(opts: UpOptions): Promise<void> {
     }
     throw e;
   }
+  await waitForNodes(cluster.client, nodeNames, 30_000);
   const context = opts.context ?? 'berth';
   const entry = { name: context, server: cluster.server, caPem: cluster.credentials.ca.certPem, token: cluster.credentials.adminToken };
   writeKubeconfig(p.kubeconfig, entry);
@@ -44,6 +60,7 @@ export async function up(opts: UpOptions): Promise<void> {
   console.log(`Berth is up in ${ms} ms.`);
   console.log(`  data:   ${dataDir}`);
   console.log(`  API:    ${cluster.server}`);
+  console.log(`  nodes:  ${nodeNames.join(', ')} (runtime ${runtime})`);
   if (opts.mergeKubeconfig) {
     const userConfig = process.env.KUBECONFIG?.split(':')[0] || join(homedir(), '.kube', 'config');
     mergeKubeconfig(userConfig, entry);
