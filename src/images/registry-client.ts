@@ -71,7 +71,10 @@ export class RegistryClient {
 
   private async authenticate(challenge: Challenge | undefined): Promise<void> {
     if (challenge?.scheme === 'bearer') {
-      this.authorization = `Bearer ${await fetchToken(challenge, this.scope, this.cred, { tls: this.endpoint.tls, signal: this.opts.signal })}`;
+      // The endpoint's TLS settings (its CA, insecure_skip_verify) are for the endpoint only, not for a token server elsewhere.
+      const sameHost = (() => { try { return new URL(challenge.params.realm ?? '').host === this.endpoint.host; } catch { return false; } })();
+      const tls = sameHost ? this.endpoint.tls : undefined;
+      this.authorization = `Bearer ${await fetchToken(challenge, this.scope, this.cred, { tls, signal: this.opts.signal })}`;
     } else if (challenge?.scheme === 'basic' && this.cred?.username) {
       this.authorization = basicHeader(this.cred);
     } else {

@@ -3,7 +3,7 @@
 // was loaded (shared layers survive until nothing needs them; in-use images keep theirs).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { isImageError, openImages, type Images } from '../../src/images/index.js';
@@ -75,6 +75,20 @@ describe('loadArchive, list, remove, gc', () => {
     await assert.rejects(images.loadArchive(await file(Buffer.from('not a tar at all, not even close'.repeat(40)))), (e) => isImageError(e) && e.reason === 'InvalidImage');
     assert.deepEqual(await images.list(), []);
     assert.deepEqual(await readdir(join(images.store.root, 'tmp')), [], 'temp files are cleaned up');
+  });
+
+  it('keeps both names when two loads run at once, and takes over a lock left by a dead process', async () => {
+    const images = await fresh();
+    const a = makeImage([await makeTar([{ name: 'a', content: 'a' }])]);
+    const b = makeImage([await makeTar([{ name: 'b', content: 'b' }])]);
+    // A lock directory whose owner no longer exists (pid far above pid_max).
+    await mkdir(join(images.store.root, 'lock'));
+    await writeFile(join(images.store.root, 'lock', 'pid'), '99999999');
+    await Promise.all([
+      images.loadArchive(await file(await ociLayoutTar(a, 'a:1'))),
+      images.loadArchive(await file(await ociLayoutTar(b, 'b:1'))),
+    ]);
+    assert.deepEqual((await images.list()).map((i) => i.ref), ['docker.io/library/a:1', 'docker.io/library/b:1']);
   });
 
   it('removes references and collects unreferenced blobs and layers, sparing in-use images', async () => {
