@@ -2,7 +2,7 @@
 // by every image that has that layer. A layer counts as present only once its record
 // <hex>.json exists; the record is written after the directory was renamed into place, so a
 // crash mid-unpack leaves nothing that looks complete (and gc sweeps the leftovers).
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { BlobStore } from './blobs.js';
@@ -20,6 +20,26 @@ const hex = (diffID: string) => {
   if (!isDigest(diffID)) throw invalidImage(`invalid diff ID "${diffID}"`);
   return diffID.slice('sha256:'.length);
 };
+
+/**
+ * rm -rf that also works without root: a layer may hold read-only directories (mode 0500),
+ * which only root can empty as they are; others get their directories opened up first.
+ */
+export async function removeTree(path: string): Promise<void> {
+  try {
+    await rm(path, { recursive: true, force: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') throw e;
+    const open = async (p: string): Promise<void> => {
+      if (!(await lstat(p).catch(() => undefined))?.isDirectory()) return;
+      await chmod(p, 0o700).catch(() => undefined);
+      for (const n of await readdir(p).catch(() => [] as string[])) await open(join(p, n));
+    };
+    await open(path);
+    await rm(path, { recursive: true, force: true });
+  }
+}
 
 export class LayerStore {
   readonly dir: string;
@@ -68,14 +88,14 @@ export class LayerStore {
         if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
         const other = await this.get(diffID);
         if (other) return other; // another process finished first; ours is dropped below
-        await rm(final, { recursive: true, force: true }); // a crashed attempt's leftovers
+        await removeTree(final); // a crashed attempt's leftovers
         await rename(tmp, final);
       }
       const record: LayerRecord = { ...result, blob, unpackedAt: new Date().toISOString() };
       await writeFile(`${final}.json`, JSON.stringify(record));
       return record;
     } finally {
-      await rm(tmp, { recursive: true, force: true });
+      await removeTree(tmp);
     }
   }
 
@@ -88,7 +108,7 @@ export class LayerStore {
   /** Removes a layer: the record first, so a half-removed layer reads as absent. */
   async remove(diffID: string): Promise<void> {
     await rm(`${this.path(diffID)}.json`, { force: true });
-    await rm(this.path(diffID), { recursive: true, force: true });
+    await removeTree(this.path(diffID));
   }
 
   /** Directories with no record (crashed unpacks), older than `olderThanMs`. */
@@ -100,7 +120,7 @@ export class LayerStore {
       if (n.endsWith('.json') || done.has(n)) continue;
       const st = await stat(join(this.dir, n)).catch(() => undefined);
       if (!st || Date.now() - st.mtimeMs < olderThanMs || this.inflightDir(n)) continue;
-      await rm(join(this.dir, n), { recursive: true, force: true });
+      await removeTree(join(this.dir, n));
       removed++;
     }
     return removed;

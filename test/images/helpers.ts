@@ -2,11 +2,12 @@
 // OCI layouts or docker-save archives, and push them to a registry with plain HTTP requests
 // (the distribution spec's monolithic upload: POST uploads/ → PUT ?digest=, then PUT the manifest).
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
+import { removeTree } from '../../src/images/layers.js';
 
 export const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 export const isRoot = process.getuid?.() === 0;
@@ -149,5 +150,5 @@ export async function pushImage(base: string, repo: string, tag: string, image: 
 
 export async function tempDir(prefix = 'berth-images-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, cleanup: () => removeTree(dir) };
 }
