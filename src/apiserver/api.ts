@@ -7,7 +7,7 @@ import { handleDelete, handleDeleteCollection } from './handlers/delete.js';
 import { handleFinalize } from './handlers/finalize.js';
 import { handleGet } from './handlers/get.js';
 import { handleList } from './handlers/list.js';
-import { handlePatch } from './handlers/patch.js';
+import { handlePatch, handlePatchRequest } from './handlers/patch.js';
 import { handleGetScale, handleWriteScale } from './handlers/scale.js';
 import { handleUpdate } from './handlers/update.js';
 import { handleWatch, type WatchStream } from './handlers/watch.js';
@@ -30,7 +30,11 @@ export async function handleApiRequest(ctx: HandlerContext, req: ApiRequest, sig
       case 'watch': return { kind: 'watch', stream: handleWatch(ctx, req, signal) };
       case 'create': return object(await handleCreate(ctx, req), 201);
       case 'update': return object(await handleUpdate(ctx, req));
-      case 'patch': return object(await handlePatch(ctx, req));
+      case 'patch': {
+        // A server-side apply that creates the object answers 201.
+        const r = await handlePatchRequest(ctx, req);
+        return object(r.object, r.code);
+      }
       case 'delete': {
         const r = await handleDelete(ctx, req);
         return object(r.object, r.deleted ? 200 : 202);

@@ -25,6 +25,8 @@ export interface ApiRequest {
   /** Warnings collected while handling (sent as `Warning: 299` headers). */
   readonly warnings: string[];
   readonly signal?: AbortSignal;
+  /** The client's User-Agent: the default field manager name, as upstream derives it. */
+  readonly userAgent?: string;
 }
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';

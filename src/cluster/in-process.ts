@@ -3,13 +3,13 @@ import type { ApiServer } from '../apiserver/index.js';
 import { createClient, createInProcessTransport, type ApiClient, type WatchEvent } from '../client/index.js';
 import type { KubeObject } from '../core/index.js';
 
-export function inProcessClient(api: ApiServer, user = { name: 'system:admin', groups: ['system:masters'] }): ApiClient {
+export function inProcessClient(api: ApiServer, user = { name: 'system:admin', groups: ['system:masters'] }, userAgent = 'berth'): ApiClient {
   return createClient(createInProcessTransport({
     async request(req) {
       const warnings: string[] = [];
       const result = await api.handle({
         verb: req.verb, type: req.type, namespace: req.namespace, name: req.name, subresource: req.subresource,
-        query: req.query ?? {}, body: req.body, patchType: req.patchType, user, warnings,
+        query: req.query ?? {}, body: req.body, patchType: req.patchType, user, warnings, userAgent,
       }, new AbortController().signal);
       if (result.kind === 'object') return result.object;
       if (result.kind === 'list') return result.list as unknown as KubeObject;

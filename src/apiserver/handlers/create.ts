@@ -1,5 +1,6 @@
 import { badRequest, type KubeObject } from '../../core/index.js';
 import type { ApiRequest } from '../request.js';
+import { fieldManagerFor } from '../registry/managed-fields.js';
 import type { HandlerContext } from './context.js';
 import { dryRunParam, fieldValidationParam } from './params.js';
 import { checkTypeMeta } from './typemeta.js';
@@ -12,6 +13,6 @@ export async function handleCreate(ctx: HandlerContext, req: ApiRequest): Promis
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
   return ctx.registry.create(req.type, req.namespace, obj, {
-    user: req.user, dryRun: dryRunParam(req.query), fieldManager: req.query.fieldManager,
+    user: req.user, dryRun: dryRunParam(req.query), fieldManager: fieldManagerFor(req.query.fieldManager, req.userAgent),
   });
 }

@@ -61,7 +61,7 @@ export function createHttpHandler(ctx: HandlerContext, auth: Authenticator, extr
       }
       const apiReq: ApiRequest = {
         verb: r.verb, type: r.type, namespace: r.namespace, name: r.name, subresource: r.subresource,
-        query, user, warnings, body: undefined,
+        query, user, warnings, body: undefined, userAgent: req.headers['user-agent'],
         patchType: r.verb === 'patch' ? patchTypeOf(req.headers['content-type']) : undefined,
       };
       if (r.verb === 'create' || r.verb === 'update' || r.verb === 'patch' || r.verb === 'delete' || r.verb === 'deletecollection') {
@@ -105,10 +105,8 @@ async function decodeBody(req: IncomingMessage, apiReq: ApiRequest, extras: Http
   } catch {
     throw badRequest('the request body is not valid UTF-8');
   }
-  if (apiReq.verb === 'patch') {
-    if (apiReq.patchType === 'apply') return extras.parseYaml(text);
-    return parseJson(text);
-  }
+  // Patch bodies stay text: the patch handler parses them and reports repeated keys.
+  if (apiReq.verb === 'patch') return text;
   if (apiReq.verb === 'delete' || apiReq.verb === 'deletecollection') return parseJson(text);
   // Create/update bodies stay text so the decoder can see duplicate fields.
   return bodyType === 'yaml' ? extras.parseYaml(text) : text;
