@@ -1,10 +1,11 @@
-// Contract: every failure the image module reports is an ImageError whose `reason` tells the
-// caller what happened, and whose `kubeletReason` is the waiting reason the kubelet shows
-// (upstream pkg/kubelet/images: ErrImagePull, InvalidImageName, ErrImageNeverPull). The
-// kubelet turns repeated ErrImagePull into ImagePullBackOff itself; this module never retries
-// a whole pull on its own, so a caller's backoff stays in charge.
+// Contract: every failure the image module reports is an ImageError whose `kind` tells the
+// caller what happened, and whose `reason` is the waiting reason the kubelet shows (upstream
+// pkg/kubelet/images: ErrImagePull, InvalidImageName, ErrImageNeverPull) — the same field
+// RuntimeError uses (src/kubelet/runtime), so an ImageError can reach the pod worker as it is.
+// The kubelet turns repeated ErrImagePull into ImagePullBackOff itself; this module never
+// retries a whole pull on its own, so the caller's backoff stays in charge.
 
-export type ImageErrorReason =
+export type ImageErrorKind =
   | 'NotFound'          // the registry has no such repository, tag or digest
   | 'Unauthorized'      // credentials missing or refused (401/403, token endpoint refused)
   | 'Network'           // connection refused, DNS, TLS, timeout, 5xx: worth retrying later
@@ -17,21 +18,18 @@ export type ImageErrorReason =
 export type KubeletImageReason = 'ErrImagePull' | 'InvalidImageName' | 'ErrImageNeverPull';
 
 export class ImageError extends Error {
-  constructor(readonly reason: ImageErrorReason, message: string, options?: { cause?: unknown }) {
+  /** What a kubelet shows as the container's waiting reason for this failure. */
+  readonly reason: KubeletImageReason;
+
+  constructor(readonly kind: ImageErrorKind, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ImageError';
-  }
-
-  /** What a kubelet shows as the container's waiting reason for this failure. */
-  get kubeletReason(): KubeletImageReason {
-    if (this.reason === 'InvalidImageName') return 'InvalidImageName';
-    if (this.reason === 'NotPresent') return 'ErrImageNeverPull';
-    return 'ErrImagePull';
+    this.reason = kind === 'InvalidImageName' ? 'InvalidImageName' : kind === 'NotPresent' ? 'ErrImageNeverPull' : 'ErrImagePull';
   }
 
   /** Worth trying again later (the kubelet backs off either way; the CLI may say so). */
   get retryable(): boolean {
-    return this.reason === 'Network' || this.reason === 'TooManyRequests';
+    return this.kind === 'Network' || this.kind === 'TooManyRequests';
   }
 }
 

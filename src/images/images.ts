@@ -77,7 +77,7 @@ export class Images {
       const img = await this.store.resolveImage(ref);
       return { ref: img.repoDigest ?? img.id, name: img.name ? img.ref : img.id, sizeBytes: img.size, id: img.id };
     } catch (e) {
-      if (isImageError(e) && (e.reason === 'NotPresent' || e.reason === 'InvalidImageName')) return undefined;
+      if (isImageError(e) && (e.kind === 'NotPresent' || e.kind === 'InvalidImageName')) return undefined;
       throw e;
     }
   }

@@ -4,7 +4,7 @@ export { Images, openImages, type ImagesOptions, type PullCallOptions, type Imag
 export { ImageStore, type ResolvedImage, type ImageSummary, type GcResult } from './store.js';
 export { pullImage, type PullOptions, type PullProgress } from './pull.js';
 export { loadArchive, type LoadOptions, type LoadedImage } from './archive.js';
-export { ImageError, isImageError, type ImageErrorReason, type KubeletImageReason } from './errors.js';
+export { ImageError, isImageError, type ImageErrorKind, type KubeletImageReason } from './errors.js';
 export {
   parseReference, formatReference, normalizeReference, familiarName, isDigest, type ImageReference,
 } from './reference.js';

@@ -72,7 +72,7 @@ describe('loadArchive, list, remove, gc', () => {
     img.blobs.set(img.layerDigests[0]!, Buffer.from('tampered'));
     await assert.rejects(images.loadArchive(await file(await ociLayoutTar(img, 'x:1'))), (e) => isImageError(e) && /does not match its digest/.test(e.message));
     await assert.rejects(images.loadArchive(await file(await makeTar([{ name: 'readme', content: 'hi' }]))), (e) => isImageError(e) && /neither an OCI image layout/.test(e.message));
-    await assert.rejects(images.loadArchive(await file(Buffer.from('not a tar at all, not even close'.repeat(40)))), (e) => isImageError(e) && e.reason === 'InvalidImage');
+    await assert.rejects(images.loadArchive(await file(Buffer.from('not a tar at all, not even close'.repeat(40)))), (e) => isImageError(e) && e.kind === 'InvalidImage');
     assert.deepEqual(await images.list(), []);
     assert.deepEqual(await readdir(join(images.store.root, 'tmp')), [], 'temp files are cleaned up');
   });
@@ -101,7 +101,7 @@ describe('loadArchive, list, remove, gc', () => {
     assert.equal((await images.store.layers.list()).length, 3, 'the base layer is unpacked once');
 
     assert.deepEqual(await images.remove('a:1'), ['docker.io/library/a:1']);
-    await assert.rejects(images.remove('a:1'), (e) => isImageError(e) && e.reason === 'NotPresent');
+    await assert.rejects(images.remove('a:1'), (e) => isImageError(e) && e.kind === 'NotPresent');
     let r = await images.gc({ gracePeriodMs: 0, inUse: [a.configDigest] });
     assert.equal(r.layers, 0, 'a is still running: its layers stay');
     assert.equal(r.blobs, 2, "a's manifest and layer blob go; its config stays with its unpacked layers");

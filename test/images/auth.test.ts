@@ -49,11 +49,11 @@ describe('registry auth, redirects and corruption (fake registry)', () => {
     images = await openImages({ root: join(dir, 'images-refused') });
     const reg = await serve({ auth: { scheme: 'bearer', username: 'alice', password: 's3cret' } });
     await assert.rejects(images.pull(`${reg.host}/demo:1`, { credentials: secret(reg.host, 'alice', 'wrong') }),
-      (e) => isImageError(e) && e.reason === 'Unauthorized' && e.kubeletReason === 'ErrImagePull');
-    await assert.rejects(images.pull(`${reg.host}/demo:1`), (e) => isImageError(e) && e.reason === 'Unauthorized' && /credentials/.test(e.message));
+      (e) => isImageError(e) && e.kind === 'Unauthorized' && e.reason === 'ErrImagePull');
+    await assert.rejects(images.pull(`${reg.host}/demo:1`), (e) => isImageError(e) && e.kind === 'Unauthorized' && /credentials/.test(e.message));
     // A secret for another registry is not sent here.
     await assert.rejects(images.pull(`${reg.host}/demo:1`, { credentials: secret('registry.example.com', 'alice', 's3cret') }),
-      (e) => isImageError(e) && e.reason === 'Unauthorized');
+      (e) => isImageError(e) && e.kind === 'Unauthorized');
   });
 
   it('answers a Basic challenge with the credentials', async () => {
@@ -79,7 +79,7 @@ describe('registry auth, redirects and corruption (fake registry)', () => {
     const blobs = new Map(img.blobs);
     blobs.set(img.layerDigests[0]!, Buffer.from('not the layer'));
     const reg = await serve({ blobs });
-    await assert.rejects(images.pull(`${reg.host}/demo:1`), (e) => isImageError(e) && e.reason === 'InvalidImage' && /digest mismatch/.test(e.message));
+    await assert.rejects(images.pull(`${reg.host}/demo:1`), (e) => isImageError(e) && e.kind === 'InvalidImage' && /digest mismatch/.test(e.message));
     assert.deepEqual(await images.list(), []);
     assert.equal(await images.store.blobs.has(img.layerDigests[0]!), false);
   });
@@ -87,7 +87,7 @@ describe('registry auth, redirects and corruption (fake registry)', () => {
   it('reports a download that breaks off as a retryable Network error', async () => {
     images = await openImages({ root: join(dir, 'images-truncated') });
     const reg = await serve({ truncateBlobs: true });
-    await assert.rejects(images.pull(`${reg.host}/demo:1`), (e) => isImageError(e) && e.reason === 'Network' && e.retryable);
+    await assert.rejects(images.pull(`${reg.host}/demo:1`), (e) => isImageError(e) && e.kind === 'Network' && e.retryable);
     assert.deepEqual(await images.list(), []);
     assert.deepEqual(await images.store.blobs.list(), [img.manifestDigest], 'only the verified manifest was kept');
   });

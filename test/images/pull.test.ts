@@ -85,7 +85,7 @@ describe('pull from docker-registry on loopback', { skip: !hasDockerRegistry && 
     const armGot = await images.pull(`${reg.host}/multi:latest`, { platform: { os: 'linux', architecture: 'arm64' } });
     assert.equal(armGot.architecture, 'arm64');
     await assert.rejects(images.pull(`${reg.host}/multi:latest`, { platform: { os: 'linux', architecture: 's390x' } }),
-      (e) => isImageError(e) && e.reason === 'NotFound' && /no matching manifest for linux\/s390x/.test(e.message));
+      (e) => isImageError(e) && e.kind === 'NotFound' && /no matching manifest for linux\/s390x/.test(e.message));
   });
 
   it('pulls docker.io names through a mirror from registries.yaml', async () => {
@@ -98,15 +98,15 @@ describe('pull from docker-registry on loopback', { skip: !hasDockerRegistry && 
   });
 
   it('reports a missing tag or repository as NotFound, and an unreachable registry as Network', async () => {
-    await assert.rejects(images.pull(`${reg.host}/demo:nope`), (e) => isImageError(e) && e.reason === 'NotFound' && e.kubeletReason === 'ErrImagePull' && /MANIFEST_UNKNOWN/.test(e.message));
-    await assert.rejects(images.pull(`${reg.host}/no/such/repo:1`), (e) => isImageError(e) && e.reason === 'NotFound');
-    await assert.rejects(images.pull('127.0.0.1:1/demo:1'), (e) => isImageError(e) && e.reason === 'Network' && e.retryable);
-    await assert.rejects(images.pull('Not A Ref'), (e) => isImageError(e) && e.kubeletReason === 'InvalidImageName');
+    await assert.rejects(images.pull(`${reg.host}/demo:nope`), (e) => isImageError(e) && e.kind === 'NotFound' && e.reason === 'ErrImagePull' && /MANIFEST_UNKNOWN/.test(e.message));
+    await assert.rejects(images.pull(`${reg.host}/no/such/repo:1`), (e) => isImageError(e) && e.kind === 'NotFound');
+    await assert.rejects(images.pull('127.0.0.1:1/demo:1'), (e) => isImageError(e) && e.kind === 'Network' && e.retryable);
+    await assert.rejects(images.pull('Not A Ref'), (e) => isImageError(e) && e.reason === 'InvalidImageName');
     assert.ok(!(await images.list()).some((i) => i.ref.includes('nope')));
   });
 
   it('applies imagePullPolicy', async () => {
-    await assert.rejects(images.ensure(`${reg.host}/absent:1`, 'Never'), (e) => isImageError(e) && e.kubeletReason === 'ErrImageNeverPull');
+    await assert.rejects(images.ensure(`${reg.host}/absent:1`, 'Never'), (e) => isImageError(e) && e.reason === 'ErrImageNeverPull');
     const local = await images.ensure(`${reg.host}/demo:1`, 'IfNotPresent');
     assert.equal(local.pulled, false);
     const again = await images.ensure(`${reg.host}/demo:1`, 'Always');

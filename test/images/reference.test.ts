@@ -32,7 +32,7 @@ describe('image references', () => {
 
   it('refuses what is not a reference (InvalidImageName)', () => {
     for (const bad of ['', 'library/UPPER', 'nginx:', 'nginx@sha256:abc', 'a//b', 'has space', `x:${'t'.repeat(129)}`, '-lead']) {
-      assert.throws(() => normalizeReference(bad), (e) => isImageError(e) && e.kubeletReason === 'InvalidImageName', bad);
+      assert.throws(() => normalizeReference(bad), (e) => isImageError(e) && e.reason === 'InvalidImageName', bad);
     }
   });
 });
@@ -161,7 +161,7 @@ describe('platform selection', () => {
     assert.throws(() => selectPlatform(index, { os: 'linux', architecture: 'riscv64' }), /no matching manifest for linux\/riscv64/);
   });
   it('refuses schema 1 and junk', () => {
-    assert.throws(() => parseManifest(Buffer.from('{"schemaVersion":1}')), (e) => isImageError(e) && e.reason === 'Unsupported');
-    assert.throws(() => parseManifest(Buffer.from('{"schemaVersion":2,"layers":[],"config":{"digest":"sha256:short","size":1}}')), (e) => isImageError(e) && e.reason === 'InvalidImage');
+    assert.throws(() => parseManifest(Buffer.from('{"schemaVersion":1}')), (e) => isImageError(e) && e.kind === 'Unsupported');
+    assert.throws(() => parseManifest(Buffer.from('{"schemaVersion":2,"layers":[],"config":{"digest":"sha256:short","size":1}}')), (e) => isImageError(e) && e.kind === 'InvalidImage');
   });
 });

@@ -79,7 +79,7 @@ describe('unpackLayer', () => {
       [{ name: 'h', type: 'link', linkname: 'not/there' } as EntrySpec],
       [{ name: 'h', type: 'link', linkname: '../../etc/passwd' } as EntrySpec],
     ]) {
-      await assert.rejects(unpack(entries), (e) => isImageError(e) && e.reason === 'InvalidImage', JSON.stringify(entries));
+      await assert.rejects(unpack(entries), (e) => isImageError(e) && e.kind === 'InvalidImage', JSON.stringify(entries));
     }
   });
 
