@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Runtime pieces: runc and catatonit run pods, busybox-static builds the demo image,
-# iproute2/util-linux/e2fsprogs set up pod networks, namespaces and loop volumes.
-PACKAGES=(runc catatonit busybox-static iproute2 util-linux e2fsprogs tar gzip ca-certificates)
+# Runtime pieces: runc and catatonit run pods; iproute2/util-linux/e2fsprogs set up pod
+# networks, namespaces and loop volumes; attr sets overlayfs opaque markers on image layers.
+# The demo image is built from busybox-static, nginx-light and curl. Tests also use a loopback
+# docker-registry and Debian's Python Kubernetes client.
+PACKAGES=(runc catatonit busybox-static iproute2 util-linux e2fsprogs attr tar gzip ca-certificates
+  nginx-light curl docker-registry python3-kubernetes)
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
@@ -16,6 +19,13 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "installing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # Packages such as nginx and docker-registry would start system services on install;
+    # Berth only needs their binaries, so keep services from starting (Debian's policy-rc.d).
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    trap '[ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d' EXIT
     apt-get update
     apt-get install -y --no-install-recommends "${missing[@]}"
   fi
