@@ -1,6 +1,7 @@
 // The berth CLI: parses flags and hands over to one composition root per command.
 import { Command } from 'commander';
 import { KUBE_GIT_VERSION } from '../apiserver/index.js';
+import { imageList, imageLoad, imagePull, imageRemove } from './image.js';
 import { reset } from './reset.js';
 import { status } from './status.js';
 import { up } from './up.js';
@@ -29,6 +30,18 @@ program.command('reset')
   .option('--data-dir <dir>', 'data directory')
   .option('-y, --yes', 'do not ask')
   .action(async (o) => { process.exitCode = await reset(o); });
+
+const image = program.command('image').description('manage the images pods run from (the node\'s image store)');
+image.command('load <file>').description('load an image archive (docker save or OCI layout tar)')
+  .option('--data-dir <dir>', 'data directory').option('--tag <ref>', 'name the loaded image (when the archive has no name)')
+  .action(async (file, o) => { process.exitCode = await imageLoad(file, o); });
+image.command('pull <ref>').description('pull an image from a registry (mirrors from <data-dir>/registries.yaml)')
+  .option('--data-dir <dir>', 'data directory')
+  .action(async (ref, o) => { process.exitCode = await imagePull(ref, o); });
+image.command('ls').description('list images').option('--data-dir <dir>', 'data directory')
+  .action(async (o) => { process.exitCode = await imageList(o); });
+image.command('rm <ref...>').description('remove images by name or ID').option('--data-dir <dir>', 'data directory')
+  .action(async (refs, o) => { process.exitCode = await imageRemove(refs, o); });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`berth: ${e instanceof Error ? e.message : String(e)}`);
