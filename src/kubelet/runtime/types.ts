@@ -29,6 +29,16 @@ export interface SandboxConfig {
   readonly hostNetwork: boolean;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** spec.subdomain: /etc/hosts then names the pod `<hostname>.<subdomain>.<ns>.svc.<clusterDomain>`. */
+  readonly subdomain?: string;
+  /** Default cluster.local. */
+  readonly clusterDomain?: string;
+  /** /etc/resolv.conf of the pod (dnsPolicy/dnsConfig resolved by the agent); absent = the node's. */
+  readonly dns?: { readonly servers: readonly string[]; readonly searches: readonly string[]; readonly options: readonly string[] };
+  /** spec.hostAliases, appended to /etc/hosts. */
+  readonly hostAliases?: ReadonlyArray<{ readonly ip: string; readonly hostnames: readonly string[] }>;
+  /** spec.shareProcessNamespace: containers join the pause's PID namespace (default: one each). */
+  readonly shareProcessNamespace?: boolean;
 }
 
 export type SandboxState = 'ready' | 'notready';
@@ -66,6 +76,30 @@ export interface ContainerConfig {
   readonly tty: boolean;
   readonly stdin: boolean;
   readonly labels: Readonly<Record<string, string>>;
+  /** The container's securityContext merged with the pod's (the agent merges, as upstream does). */
+  readonly securityContext?: ContainerSecurity;
+  /** Limits as cgroup values (upstream CRI LinuxContainerResources); absent = unlimited. */
+  readonly resources?: ContainerResources;
+}
+
+export interface ContainerSecurity {
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly supplementalGroups?: readonly number[];
+  readonly readOnlyRootFilesystem?: boolean;
+  readonly privileged?: boolean;
+  /** Names as in the API (NET_ADMIN, ALL); applied to the runtime's default set. */
+  readonly capabilities?: { readonly add?: readonly string[]; readonly drop?: readonly string[] };
+}
+
+export interface ContainerResources {
+  /** limits.memory in bytes. */
+  readonly memoryLimitBytes?: number;
+  /** requests.cpu as shares: max(2, milliCPU * 1024 / 1000). */
+  readonly cpuShares?: number;
+  /** limits.cpu as CFS quota per period: milliCPU * period / 1000 (period default 100000 µs). */
+  readonly cpuQuota?: number;
+  readonly cpuPeriod?: number;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';

@@ -1,0 +1,213 @@
+// Contract: one app container = one runc container under its own conmon (Debian's `conmon`,
+// the supervisor CRI-O uses with runc). Why conmon: a container started with `runc --detach`
+// is reparented to the host's init, so its exit status would be lost; conmon is a ~1 MB C
+// process that stays its parent (subreaper), writes the CRI-format log file (stdout/stderr,
+// `<RFC3339Nano> <stream> <P|F> <text>`), writes exits/<id> with the exit code when it ends,
+// and outlives the agent, so exits during an agent restart are not lost.
+//
+// Root filesystem: overlayfs (image layers as lowerdir, per-container upper/work) mounted in a
+// private mount namespace made just for conmon (`unshare --mount` + `mount` + exec conmon);
+// runc builds the container's own mount namespace from that one, which is a fresh copy of the
+// HOST's (so volume mounts made after the sandbox started are seen). Nothing is mounted on the
+// host: the overlay goes away with the last process that uses it.
+import { spawn } from 'node:child_process';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RuntimeError, type ContainerConfig } from '../types.js';
+import { cgroupDirsOf, cgroupsPathFor, oomKills } from './cgroups.js';
+import { runc, runcDelete, type RuntimeContext } from './context.js';
+import { cleanMessage } from './exec.js';
+import { procRef, signalName, signalProc, sleep, isAlive } from './procs.js';
+import { removeTree, writeJson, type ContainerRecord, type SandboxRecord } from './records.js';
+import { containerSpec, effectiveCaps, type OciNamespace } from './spec.js';
+import { resolveUser } from './user.js';
+import { buildProcess } from './process.js';
+
+export function containerFile(ctx: RuntimeContext, id: string): string {
+  return join(ctx.layout.containerDir(id), 'container.json');
+}
+
+export async function saveContainer(ctx: RuntimeContext, rec: ContainerRecord): Promise<void> {
+  await writeJson(containerFile(ctx, rec.id), rec);
+}
+
+function joinedNamespaces(sb: SandboxRecord): OciNamespace[] {
+  const ns = (type: string, name: string) => ({ type, path: `/proc/${sb.pause!.pid}/ns/${name}` });
+  const out: OciNamespace[] = [ns('ipc', 'ipc'), sb.sharePid ? ns('pid', 'pid') : { type: 'pid' }];
+  if (!sb.hostNetwork) out.push(ns('uts', 'uts'), ns('network', 'net'));
+  return out;
+}
+
+/** Writes the bundle and starts conmon, which runs `runc create`; the container is then `created`. */
+export async function createContainer(ctx: RuntimeContext, sb: SandboxRecord, rec: ContainerRecord,
+  config: ContainerConfig): Promise<void> {
+  const dir = ctx.layout.containerDir(rec.id);
+  try {
+    const image = await ctx.images.resolveImage(config.imageRef || config.image).catch((e: Error) => {
+      throw new RuntimeError(`image ${config.image}: ${e.message}`, 'CreateContainerError');
+    });
+    const sec = config.securityContext ?? {};
+    const user = await resolveUser({
+      imageUser: image.config.User, layerDirs: image.layerDirs, runAsUser: sec.runAsUser, runAsGroup: sec.runAsGroup,
+      supplementalGroups: sec.supplementalGroups,
+    });
+    const proc = buildProcess(config, image.config, user.home, sb.hostname);
+    rec.stopSignal = image.config.StopSignal;
+    for (const d of ['upper', 'work', 'rootfs', 'bundle', 'persist']) await mkdir(join(dir, d), { recursive: true });
+    await mkdir(join(rec.logPath, '..'), { recursive: true });
+    const privileged = sec.privileged === true;
+    const spec = containerSpec({
+      rootfs: join(dir, 'rootfs'), readonlyRootfs: sec.readOnlyRootFilesystem === true, args: proc.args, env: proc.env, cwd: proc.cwd,
+      user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids }, terminal: config.tty,
+      join: joinedNamespaces(sb),
+      etcFiles: ['hosts', 'hostname', 'resolv.conf'].map((name) => ({ name, path: join(ctx.layout.sandboxDir(sb.id), 'etc', name) })),
+      volumes: config.mounts.map((m) => ({ containerPath: m.containerPath, hostPath: m.hostPath, readOnly: m.readOnly })),
+      caps: effectiveCaps(sec.capabilities?.add, sec.capabilities?.drop, privileged), privileged,
+      resources: config.resources, cgroupsPath: cgroupsPathFor(ctx.cgroupMode, sb.id, rec.id),
+    });
+    await writeJson(join(dir, 'bundle', 'config.json'), spec);
+    const layers = [...image.layerDirs].reverse().join(':');
+    const pid = await launchConmon(ctx, rec, dir, `lowerdir=${layers},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`);
+    rec.proc = await procRef(pid);
+    rec.conmon = await procRef(Number((await readFile(join(dir, 'conmon.pid'), 'utf8').catch(() => '0')).trim()));
+    rec.cgroupDirs = await cgroupDirsOf(pid);
+    rec.state = 'created';
+    await saveContainer(ctx, rec);
+  } catch (e) {
+    await runcDelete(ctx, rec.id).catch(() => undefined);
+    await removeTree(dir);
+    await rm(rec.logPath, { force: true });
+    if (e instanceof RuntimeError) throw e;
+    throw new RuntimeError((e as Error).message, 'CreateContainerError');
+  }
+}
+
+/**
+ * Runs conmon in a private mount namespace holding the overlay; resolves with the container's
+ * PID. conmon reports it on its "sync pipe" (fd 3, api-version 1) and writes there again when
+ * the container ends; a real pipe would break (SIGPIPE kills conmon before it records the exit)
+ * once the agent that held the other end is gone, so fd 3 is a plain file we poll instead.
+ */
+async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: string, overlayOpts: string): Promise<number> {
+  const args = [
+    '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', 'mount -t overlay overlay -o "$1" "$2" || exit 125; shift 2; exec "$@"',
+    'sh', overlayOpts, join(dir, 'rootfs'),
+    ctx.tools.conmon, '--api-version', '1', '-b', join(dir, 'bundle'), '-c', rec.id, '-u', rec.id, '-n', rec.name,
+    '-r', ctx.tools.runc, '--runtime-arg', `--root=${ctx.layout.runcRoot}`, '-p', join(dir, 'pid'), '-P', join(dir, 'conmon.pid'),
+    '-l', `k8s-file:${rec.logPath}`, '--exit-dir', ctx.layout.exits, '-0', join(dir, 'persist'),
+    '--socket-dir-path', ctx.layout.sockets, '--log-level', 'error', ...(rec.tty ? ['-t'] : []),
+  ];
+  const syncPath = join(dir, 'sync.json');
+  const errLog = await open(join(dir, 'conmon.log'), 'a');
+  const sync = await open(syncPath, 'w');
+  let firstExit: number | null | undefined;
+  try {
+    const child = spawn('unshare', args, {
+      stdio: ['ignore', 'ignore', errLog.fd, sync.fd], detached: true, env: { ...process.env, _OCI_SYNCPIPE: '3' },
+    });
+    child.on('exit', (code) => { firstExit = code; });
+    child.on('error', () => { firstExit = -1; });
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const m = /\{[^}]*\}/.exec(await readFile(syncPath, 'utf8').catch(() => ''));
+      if (m) {
+        const msg = JSON.parse(m[0]) as { data?: number; message?: string };
+        if (typeof msg.data === 'number' && msg.data > 0) return msg.data;
+        throw new RuntimeError(cleanMessage(msg.message ?? 'runc create failed'), 'CreateContainerError');
+      }
+      // The first conmon process exits 0 once it has forked its daemon; anything else before a message is a failure.
+      if (firstExit !== undefined && firstExit !== 0) {
+        const why = await readFile(join(dir, 'conmon.log'), 'utf8').catch(() => '');
+        throw new RuntimeError(cleanMessage(why) || `conmon exited with ${firstExit}`, 'CreateContainerError');
+      }
+      if (Date.now() > until) throw new RuntimeError('runc create did not finish within 60s', 'CreateContainerError');
+      await sleep(3);
+    }
+  } finally {
+    await errLog.close();
+    await sync.close();
+  }
+}
+
+export async function startContainer(ctx: RuntimeContext, rec: ContainerRecord): Promise<void> {
+  const r = await runc(ctx, ['start', rec.id]);
+  if (r.code !== 0) {
+    const msg = cleanMessage(r.stderr) || `runc start exited with ${r.code}`;
+    Object.assign(rec, { state: 'exited', exitCode: 128, reason: 'StartError', message: msg, finishedAt: Date.now() });
+    rec.startedAt ??= rec.finishedAt;
+    await saveContainer(ctx, rec);
+    throw new RuntimeError(msg, 'RunContainerError');
+  }
+  rec.state = 'running';
+  rec.startedAt = Date.now();
+  await saveContainer(ctx, rec);
+}
+
+/** Reads exits/<id> once conmon wrote it; undefined while the container runs. */
+async function exitFileOf(ctx: RuntimeContext, id: string): Promise<{ code: number; at: number } | undefined> {
+  const file = ctx.layout.exitFile(id);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined || text.trim() === '') return undefined;
+  const st = await stat(file).catch(() => undefined);
+  return { code: Number(text.trim()), at: st?.mtimeMs ?? Date.now() };
+}
+
+/**
+ * Brings a running/created record up to date: exited when conmon wrote the exit file, or when
+ * both the container and its conmon are gone without one (killed from outside; code 255 as
+ * CRI-O reports an unknown status). Returns true if the record changed to exited.
+ */
+export async function refreshContainer(ctx: RuntimeContext, rec: ContainerRecord): Promise<boolean> {
+  if (rec.state === 'exited') return false;
+  const exit = await exitFileOf(ctx, rec.id);
+  if (exit) {
+    const oom = (await stat(join(ctx.layout.containerDir(rec.id), 'persist', 'oom')).catch(() => undefined)) !== undefined
+      || (await oomKills(rec.cgroupDirs)) > 0;
+    Object.assign(rec, {
+      state: 'exited', exitCode: exit.code, finishedAt: Math.round(exit.at),
+      reason: oom ? 'OOMKilled' : exit.code === 0 ? 'Completed' : 'Error',
+    });
+  } else if (!(await isAlive(rec.proc)) && !(await isAlive(rec.conmon))) {
+    Object.assign(rec, { state: 'exited', exitCode: 255, reason: 'Unknown', message: 'the container process ended while nothing supervised it', finishedAt: Date.now() });
+  } else {
+    return false;
+  }
+  rec.startedAt ??= rec.finishedAt;
+  await saveContainer(ctx, rec);
+  return true;
+}
+
+// refreshContainer changes the state behind TypeScript's narrowing: read it afresh.
+const exited = (rec: ContainerRecord): boolean => rec.state === 'exited';
+
+/** Stop signal (image STOPSIGNAL or SIGTERM), up to `timeoutSeconds` of grace, then SIGKILL. */
+export async function stopContainer(ctx: RuntimeContext, rec: ContainerRecord, timeoutSeconds: number): Promise<void> {
+  if (await refreshContainer(ctx, rec) || rec.state === 'exited') return;
+  if (rec.state === 'created') {
+    await runcDelete(ctx, rec.id);
+    Object.assign(rec, { state: 'exited', exitCode: 0, reason: 'Completed', finishedAt: Date.now() });
+    rec.startedAt ??= rec.finishedAt;
+    await saveContainer(ctx, rec);
+    return;
+  }
+  if (timeoutSeconds > 0) {
+    await signalProc(rec.proc, signalName(rec.stopSignal));
+    const until = Date.now() + timeoutSeconds * 1000;
+    while (Date.now() < until && !(await refreshContainer(ctx, rec))) await sleep(50);
+    if (exited(rec)) return;
+  }
+  await signalProc(rec.proc, 'SIGKILL');
+  const until = Date.now() + 10_000;
+  while (Date.now() < until && !(await refreshContainer(ctx, rec))) await sleep(20);
+  if (!exited(rec)) throw new Error(`container ${rec.id} (pid ${rec.proc?.pid}) did not exit after SIGKILL`);
+}
+
+/** Stops if needed, then deletes runc's state (and with it the container's cgroups), files and log. */
+export async function removeContainer(ctx: RuntimeContext, rec: ContainerRecord): Promise<void> {
+  if (rec.state !== 'exited') await stopContainer(ctx, rec, 0);
+  await runcDelete(ctx, rec.id);
+  await rm(ctx.layout.exitFile(rec.id), { force: true });
+  await rm(join(ctx.layout.sockets, rec.id), { force: true, recursive: true });
+  await rm(rec.logPath, { force: true });
+  await removeTree(ctx.layout.containerDir(rec.id));
+}

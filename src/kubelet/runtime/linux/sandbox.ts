@@ -1,0 +1,116 @@
+// Contract: a pod sandbox = a runc container running `catatonit -P` (the pause) that holds the
+// pod's IPC namespace and, unless hostNetwork, its UTS (hostname) and network namespaces, plus
+// a PID namespace that app containers join only with shareProcessNamespace (upstream's rule:
+// otherwise each container is PID 1 of its own). Its rootfs is a read-only directory holding
+// catatonit alone. The network is wired after the pause runs; /etc files are written before.
+// startSandbox undoes everything it did when any step fails; stopSandbox and removeSandbox
+// keep going past failures and report them at the end, so a retry converges.
+import { chmod, copyFile, mkdir, readFile, rename, rmdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RuntimeError, type SandboxConfig } from '../types.js';
+import { cgroupDirsOf, cgroupsPathFor, parentsOf, removeCgroupDirs } from './cgroups.js';
+import { runc, runcDelete, type RuntimeContext } from './context.js';
+import { run } from './exec.js';
+import { attachPod, detachPod, vethName } from './network.js';
+import { writePodFiles } from './pod-files.js';
+import { procRef, signalProc, waitGone } from './procs.js';
+import { removeTree, writeJson, type SandboxRecord } from './records.js';
+import { pauseSpec } from './spec.js';
+
+export async function ensurePauseRootfs(ctx: RuntimeContext): Promise<void> {
+  const target = join(ctx.layout.pauseRootfs, 'catatonit');
+  const have = await stat(target).catch(() => undefined);
+  if (have?.isFile()) return;
+  await mkdir(ctx.layout.pauseRootfs, { recursive: true });
+  await copyFile(ctx.tools.catatonit, `${target}.tmp`);
+  await chmod(`${target}.tmp`, 0o755);
+  await rename(`${target}.tmp`, target);
+}
+
+export function sandboxFile(ctx: RuntimeContext, id: string): string {
+  return join(ctx.layout.sandboxDir(id), 'sandbox.json');
+}
+
+export async function saveSandbox(ctx: RuntimeContext, rec: SandboxRecord): Promise<void> {
+  await writeJson(sandboxFile(ctx, rec.id), rec);
+}
+
+export async function startSandbox(ctx: RuntimeContext, rec: SandboxRecord, config: SandboxConfig): Promise<void> {
+  const dir = ctx.layout.sandboxDir(rec.id);
+  await mkdir(join(dir, 'bundle'), { recursive: true });
+  rec.cgroupDirs = [];
+  await saveSandbox(ctx, rec);
+  try {
+    await ensurePauseRootfs(ctx);
+    if (!config.hostNetwork) rec.ips = [await ctx.ipam.allocate(rec.id)];
+    await saveSandbox(ctx, rec);
+    await writePodFiles(join(dir, 'etc'), config, rec.ips[0]);
+    const spec = pauseSpec({
+      rootfs: ctx.layout.pauseRootfs, hostname: config.hostname, hostNetwork: config.hostNetwork,
+      cgroupsPath: cgroupsPathFor(ctx.cgroupMode, rec.id, 'pause'),
+    });
+    await writeJson(join(dir, 'bundle', 'config.json'), spec);
+    const pidFile = join(dir, 'pause.pid');
+    const log = join(dir, 'runc.log');
+    const started = await run(ctx.tools.runc, ['--root', ctx.layout.runcRoot, '--log', log, '--log-format', 'json',
+      'run', '--detach', '--bundle', join(dir, 'bundle'), '--pid-file', pidFile, rec.id], { detachedStdio: true });
+    if (started.code !== 0) {
+      const msgs = (await readFile(log, 'utf8').catch(() => '')).split('\n').flatMap((l) => {
+        try { return [(JSON.parse(l) as { msg?: string }).msg ?? '']; } catch { return []; }
+      });
+      throw new RuntimeError(`starting the pod sandbox: ${msgs.filter(Boolean).join('; ') || `runc exited with ${started.code}`}`);
+    }
+    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    const ref = await procRef(pid);
+    if (!ref) throw new Error(`the pod sandbox's pause process (pid ${pid}) ended at once`);
+    rec.pause = ref;
+    rec.cgroupDirs = parentsOf(await cgroupDirsOf(pid));
+    await saveSandbox(ctx, rec);
+    const cidr = ctx.ipam.configured;
+    if (!config.hostNetwork && cidr) {
+      rec.veth = `pending`;
+      rec.veth = await attachPod({ bridge: ctx.bridge, cidr, pausePid: pid, sandboxId: rec.id, ip: rec.ips[0]! });
+    }
+    rec.state = 'ready';
+    await saveSandbox(ctx, rec);
+  } catch (e) {
+    await stopSandbox(ctx, rec).catch(() => undefined);
+    await removeSandboxFiles(ctx, rec).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Kills the pause (after the containers, which the caller stops first) and releases the network. */
+export async function stopSandbox(ctx: RuntimeContext, rec: SandboxRecord): Promise<void> {
+  const errors: string[] = [];
+  if (rec.pause) {
+    await signalProc(rec.pause, 'SIGKILL');
+    if (!(await waitGone(rec.pause, 5000))) errors.push(`pause process ${rec.pause.pid} did not die`);
+  }
+  await runcDelete(ctx, rec.id).catch((e: Error) => errors.push(e.message));
+  const veth = rec.veth === 'pending' ? vethName(rec.id) : rec.veth;
+  await detachPod(veth).catch((e: Error) => errors.push(e.message));
+  for (const ip of rec.ips) await ctx.ipam.release(ip, rec.id).catch((e: Error) => errors.push(e.message));
+  if (errors.length) throw new Error(`stopping sandbox ${rec.id}: ${errors.join('; ')}`);
+  rec.ips = [];
+  rec.veth = undefined;
+  rec.state = 'notready';
+  await saveSandbox(ctx, rec).catch(() => undefined);
+}
+
+/** Removes what the sandbox left on disk and in the cgroup trees; the caller removed its containers. */
+export async function removeSandboxFiles(ctx: RuntimeContext, rec: SandboxRecord): Promise<void> {
+  const left = await removeCgroupDirs(rec.cgroupDirs);
+  // The shared `berth` parents go too once no pod uses them; a busy one is simply kept.
+  for (const parent of parentsOf(rec.cgroupDirs)) await rmdir(parent).catch(() => undefined);
+  await removeTree(rec.logDir);
+  await removeTree(ctx.layout.sandboxDir(rec.id));
+  if (left.length) throw new Error(`sandbox ${rec.id}: cgroups still busy: ${left.join(', ')}`);
+}
+
+/** The pause's state as runc sees it (for diagnostics and adoption checks). */
+export async function pauseStatus(ctx: RuntimeContext, id: string): Promise<string | undefined> {
+  const r = await runc(ctx, ['state', id]);
+  if (r.code !== 0) return undefined;
+  return (JSON.parse(r.stdout) as { status?: string }).status;
+}
