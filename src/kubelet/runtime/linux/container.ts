@@ -38,7 +38,11 @@ function joinedNamespaces(sb: SandboxRecord): OciNamespace[] {
   return out;
 }
 
-/** Writes the bundle and starts conmon, which runs `runc create`; the container is then `created`. */
+/**
+ * Writes the bundle (image, user, process, mounts resolved now); nothing runs yet. As in
+ * containerd, the runc container is created and started by startContainer, so a command that
+ * cannot be executed is a start failure (StartError, exit code 128), as upstream reports it.
+ */
 export async function createContainer(ctx: RuntimeContext, sb: SandboxRecord, rec: ContainerRecord,
   config: ContainerConfig): Promise<void> {
   const dir = ctx.layout.containerDir(rec.id);
@@ -67,10 +71,7 @@ export async function createContainer(ctx: RuntimeContext, sb: SandboxRecord, re
     });
     await writeJson(join(dir, 'bundle', 'config.json'), spec);
     const layers = [...image.layerDirs].reverse().join(':');
-    const pid = await launchConmon(ctx, rec, dir, `lowerdir=${layers},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`);
-    rec.proc = await procRef(pid);
-    rec.conmon = await procRef(Number((await readFile(join(dir, 'conmon.pid'), 'utf8').catch(() => '0')).trim()));
-    rec.cgroupDirs = await cgroupDirsOf(pid);
+    rec.overlay = `lowerdir=${layers},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`;
     rec.state = 'created';
     await saveContainer(ctx, rec);
   } catch (e) {
@@ -113,14 +114,14 @@ async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: stri
       if (m) {
         const msg = JSON.parse(m[0]) as { data?: number; message?: string };
         if (typeof msg.data === 'number' && msg.data > 0) return msg.data;
-        throw new RuntimeError(cleanMessage(msg.message ?? 'runc create failed'), 'CreateContainerError');
+        throw new RuntimeError(cleanMessage(msg.message ?? 'runc create failed'), 'RunContainerError');
       }
       // The first conmon process exits 0 once it has forked its daemon; anything else before a message is a failure.
       if (firstExit !== undefined && firstExit !== 0) {
         const why = await readFile(join(dir, 'conmon.log'), 'utf8').catch(() => '');
-        throw new RuntimeError(cleanMessage(why) || `conmon exited with ${firstExit}`, 'CreateContainerError');
+        throw new RuntimeError(cleanMessage(why) || `conmon exited with ${firstExit}`, 'RunContainerError');
       }
-      if (Date.now() > until) throw new RuntimeError('runc create did not finish within 60s', 'CreateContainerError');
+      if (Date.now() > until) throw new RuntimeError('runc create did not finish within 60s', 'RunContainerError');
       await sleep(3);
     }
   } finally {
@@ -130,16 +131,29 @@ async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: stri
 }
 
 export async function startContainer(ctx: RuntimeContext, rec: ContainerRecord): Promise<void> {
-  const r = await runc(ctx, ['start', rec.id]);
-  if (r.code !== 0) {
-    const msg = cleanMessage(r.stderr) || `runc start exited with ${r.code}`;
-    Object.assign(rec, { state: 'exited', exitCode: 128, reason: 'StartError', message: msg, finishedAt: Date.now() });
-    rec.startedAt ??= rec.finishedAt;
+  const dir = ctx.layout.containerDir(rec.id);
+  // The process may run (and even end) before `runc start` returns: the start time is taken before.
+  const startedAt = Date.now();
+  let failure: string | undefined;
+  try {
+    const pid = await launchConmon(ctx, rec, dir, rec.overlay ?? '');
+    rec.proc = await procRef(pid);
+    rec.conmon = await procRef(Number((await readFile(join(dir, 'conmon.pid'), 'utf8').catch(() => '0')).trim()));
+    rec.cgroupDirs = await cgroupDirsOf(pid);
     await saveContainer(ctx, rec);
-    throw new RuntimeError(msg, 'RunContainerError');
+    const r = await runc(ctx, ['start', rec.id]);
+    if (r.code !== 0) failure = cleanMessage(r.stderr) || `runc start exited with ${r.code}`;
+  } catch (e) {
+    failure = (e as Error).message;
+  }
+  if (failure !== undefined) {
+    await runcDelete(ctx, rec.id).catch(() => undefined);
+    Object.assign(rec, { state: 'exited', exitCode: 128, reason: 'StartError', message: failure, startedAt, finishedAt: Date.now() });
+    await saveContainer(ctx, rec);
+    throw new RuntimeError(failure, 'RunContainerError');
   }
   rec.state = 'running';
-  rec.startedAt = Date.now();
+  rec.startedAt = startedAt;
   await saveContainer(ctx, rec);
 }
 
@@ -164,7 +178,7 @@ export async function refreshContainer(ctx: RuntimeContext, rec: ContainerRecord
     const oom = (await stat(join(ctx.layout.containerDir(rec.id), 'persist', 'oom')).catch(() => undefined)) !== undefined
       || (await oomKills(rec.cgroupDirs)) > 0;
     Object.assign(rec, {
-      state: 'exited', exitCode: exit.code, finishedAt: Math.round(exit.at),
+      state: 'exited', exitCode: exit.code, finishedAt: Math.max(Math.round(exit.at), rec.startedAt ?? 0),
       reason: oom ? 'OOMKilled' : exit.code === 0 ? 'Completed' : 'Error',
     });
   } else if (!(await isAlive(rec.proc)) && !(await isAlive(rec.conmon))) {
@@ -184,7 +198,6 @@ const exited = (rec: ContainerRecord): boolean => rec.state === 'exited';
 export async function stopContainer(ctx: RuntimeContext, rec: ContainerRecord, timeoutSeconds: number): Promise<void> {
   if (await refreshContainer(ctx, rec) || rec.state === 'exited') return;
   if (rec.state === 'created') {
-    await runcDelete(ctx, rec.id);
     Object.assign(rec, { state: 'exited', exitCode: 0, reason: 'Completed', finishedAt: Date.now() });
     rec.startedAt ??= rec.finishedAt;
     await saveContainer(ctx, rec);

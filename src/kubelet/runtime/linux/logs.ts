@@ -26,25 +26,27 @@ export function utcTimestamp(ts: string): string {
   return `${whole}.${frac}Z`;
 }
 
-/** Parses the file's content into whole lines (partials joined). A torn last record is kept as partial text. */
+/** Parses the file's content into whole lines (partials joined), in file order; a torn last record stays partial. */
 export function parseCriLog(content: string): LogRecord[] {
-  const out: LogRecord[] = [];
-  const open: Partial<Record<'stdout' | 'stderr', { time: string; text: string }>> = {};
+  const out: Array<{ time: string; stream: 'stdout' | 'stderr'; text: string }> = [];
+  const open: Partial<Record<'stdout' | 'stderr', { time: string; stream: 'stdout' | 'stderr'; text: string }>> = {};
   for (const line of content.split('\n')) {
     const m = /^(\S+) (stdout|stderr) ([PF])(?: (.*))?$/.exec(line);
     if (!m) continue;
     const stream = m[2] as 'stdout' | 'stderr';
-    const prev = open[stream];
-    const text = (prev?.text ?? '') + (m[4] ?? '');
-    const time = prev?.time ?? utcTimestamp(m[1]!);
-    if (m[3] === 'P') open[stream] = { time, text };
+    let rec = open[stream];
+    if (!rec) {
+      rec = { time: utcTimestamp(m[1]!), stream, text: '' };
+      out.push(rec);
+    }
+    rec.text += m[4] ?? '';
+    if (m[3] === 'P') open[stream] = rec;
     else {
       delete open[stream];
-      out.push({ time, stream, text: `${text}\n` });
+      rec.text += '\n';
     }
   }
-  for (const [stream, p] of Object.entries(open)) if (p) out.push({ time: p.time, stream: stream as 'stdout', text: p.text });
-  return out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  return out;
 }
 
 export function formatLog(records: readonly LogRecord[], opts: LogOptions = {}): string {

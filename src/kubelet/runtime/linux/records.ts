@@ -33,6 +33,8 @@ export interface ContainerRecord {
   state: 'created' | 'running' | 'exited';
   createdAt: number; startedAt?: number; finishedAt?: number;
   exitCode?: number; reason?: string; message?: string;
+  /** mount(8) options of the root overlay (layers, upper, work). */
+  overlay?: string;
   /** The container's init process (its PID in the host's PID namespace). */
   proc?: ProcRef;
   /** The conmon that supervises it (and writes exits/<id>). */

@@ -69,7 +69,8 @@ export async function resolveUser(opts: {
       gid = g.gid;
     }
   }
-  const additional = new Set<number>();
+  // As containerd does, the primary group is listed among the supplementary ones too.
+  const additional = new Set<number>([gid]);
   if (entry) for (const g of groups) if (g.members.includes(entry.name) && g.gid !== gid) additional.add(g.gid);
   for (const g of opts.supplementalGroups ?? []) additional.add(g);
   return { uid, gid, additionalGids: [...additional], home: entry?.home ?? '/' };
