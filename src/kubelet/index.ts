@@ -1,7 +1,7 @@
 // Public surface of the node agent (kubelet): the agent component, the sim-node convenience,
 // and the Runtime seam every runtime (sim/, linux/) plugs into.
 export { nodeAgent, defaultCapacity, type AgentComponent, type NodeAgentOptions } from './agent.js';
-export { simNodes, simNodeName, SIM_NODE_CAPACITY, type SimNodeOptions } from './sim-nodes.js';
+export { simNodes, simNodeName, simPodCIDR, SIM_NODE_CAPACITY, type SimNodeOptions } from './sim-nodes.js';
 export type { PodVolumes } from './pods/context.js';
 export { KUBELET_VERSION } from './node/node-object.js';
 export { NODE_LEASE_NAMESPACE, LEASE_DURATION_SECONDS } from './node/lease.js';

@@ -48,7 +48,7 @@ describe('node agent (sim runtime)', () => {
     assert.equal(node.status?.nodeInfo?.kubeletVersion, 'v1.33.0-berth');
     assert.equal(node.status?.nodeInfo?.operatingSystem, 'linux');
     assert.equal(node.status?.daemonEndpoints?.kubeletEndpoint?.Port, 10250);
-    assert.deepEqual(node.spec?.podCIDRs, ['10.244.0.0/24']);
+    assert.deepEqual(node.spec?.podCIDRs, ['10.244.0.0/21']);
   });
 
   it('keeps its Lease in kube-node-lease renewed', async () => {

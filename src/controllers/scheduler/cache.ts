@@ -148,9 +148,4 @@ export class ClusterCache {
     }
     if (!n.node && n.pods.size === 0) this.nodes.delete(info.node);
   }
-
-  /** Every pod placed on a node (for pod-affinity counting). */
-  placedPods(): IterableIterator<PodInfo> {
-    return this.pods.values();
-  }
 }

@@ -11,13 +11,20 @@
 // existing pods towards it, normalised to 0..100 across the feasible nodes.
 import type { Namespace, Node, Pod, PodAffinityTerm, WeightedPodAffinityTerm } from 'kubernetes-types/core/v1.js';
 import { labelSelectorAsSelector, type Selector } from '../../core/index.js';
-import type { PodInfo } from './cache.js';
+import type { NodeInfo, PodInfo } from './cache.js';
 
 export const AFFINITY_MISMATCH = "node(s) didn't match pod affinity rules";
 export const ANTI_AFFINITY_MISMATCH = "node(s) didn't match pod anti-affinity rules";
 export const EXISTING_ANTI_AFFINITY_MISMATCH = "node(s) didn't satisfy existing pods anti-affinity rules";
 
-interface Term { readonly topologyKey: string; readonly selector: Selector; readonly namespaces?: ReadonlySet<string>; readonly nsSelector?: Selector }
+interface Term {
+  readonly topologyKey: string;
+  readonly selector: Selector;
+  readonly namespaces?: ReadonlySet<string>;
+  readonly nsSelector?: Selector;
+  /** Equal for terms that select the same pods (replicas of one set share it). */
+  readonly key: string;
+}
 
 type NamespaceLookup = (name: string) => Namespace | undefined;
 
@@ -34,16 +41,16 @@ function compile(owner: Pod, t: PodAffinityTerm): Term {
 function compileTerm(owner: Pod, t: PodAffinityTerm): Term {
   const explicit = t.namespaces ?? [];
   const namespaces = explicit.length || !t.namespaceSelector ? new Set(explicit.length ? explicit : [owner.metadata?.namespace ?? '']) : undefined;
-  return {
-    topologyKey: t.topologyKey, selector: labelSelectorAsSelector(t.labelSelector),
-    namespaces, nsSelector: t.namespaceSelector ? labelSelectorAsSelector(t.namespaceSelector) : undefined,
-  };
+  const selector = labelSelectorAsSelector(t.labelSelector);
+  const nsSelector = t.namespaceSelector ? labelSelectorAsSelector(t.namespaceSelector) : undefined;
+  const key = [namespaces ? [...namespaces].sort().join(',') : '', nsSelector?.toString() ?? '', selector.matchesNothing ? '!' : selector.toString()].join('\u0000');
+  return { topologyKey: t.topologyKey, selector, namespaces, nsSelector, key };
 }
 
 function termMatchesPod(term: Term, pod: Pod, ns: NamespaceLookup): boolean {
   const podNs = pod.metadata?.namespace ?? '';
-  const inNs = term.namespaces?.has(podNs) || (term.nsSelector?.matches(ns(podNs)?.metadata?.labels) ?? false);
-  return inNs && term.selector.matches(pod.metadata?.labels);
+  if (!term.namespaces?.has(podNs) && !(term.nsSelector?.matches(ns(podNs)?.metadata?.labels) ?? false)) return false;
+  return term.selector.matches(pod.metadata?.labels);
 }
 
 const pair = (key: string, value: string) => `${key}\u0000${value}`;
@@ -56,7 +63,7 @@ export interface AffinityState {
   score(node: Node): number;
 }
 
-export function affinityState(pod: Pod, placed: Iterable<PodInfo>, withAffinity: Iterable<PodInfo>,
+export function affinityState(pod: Pod, nodes: Iterable<NodeInfo>, withAffinity: Iterable<PodInfo>,
   nodeOf: (name: string) => Node | undefined, ns: NamespaceLookup): AffinityState {
   const a = pod.spec?.affinity;
   const affinity = (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => compile(pod, t));
@@ -73,32 +80,43 @@ export function affinityState(pod: Pod, placed: Iterable<PodInfo>, withAffinity:
   const bump = (m: Map<string, number>, k: string, by = 1) => m.set(k, (m.get(k) ?? 0) + by);
 
   if (affinity.length || anti.length || preferred.length) {
-    for (const info of placed) {
-      const labels = nodeLabels(nodeOf(info.node));
-      if (affinity.length && affinity.every((t) => termMatchesPod(t, info.pod, ns))) {
-        for (const t of affinity) if (labels[t.topologyKey] !== undefined) bump(affinityCounts, pair(t.topologyKey, labels[t.topologyKey]!));
-      }
-      for (const t of anti) {
-        if (labels[t.topologyKey] !== undefined && termMatchesPod(t, info.pod, ns)) bump(antiCounts, pair(t.topologyKey, labels[t.topologyKey]!));
-      }
-      for (const p of preferred) {
-        if (labels[p.term.topologyKey] !== undefined && termMatchesPod(p.term, info.pod, ns)) bump(scores, pair(p.term.topologyKey, labels[p.term.topologyKey]!), p.weight);
+    // Node by node: a node's topology values are looked up once for all its pods.
+    for (const n of nodes) {
+      const labels = nodeLabels(n.node);
+      const affPairs = affinity.map((t) => (labels[t.topologyKey] === undefined ? undefined : pair(t.topologyKey, labels[t.topologyKey]!)));
+      const antiPairs = anti.map((t) => (labels[t.topologyKey] === undefined ? undefined : pair(t.topologyKey, labels[t.topologyKey]!)));
+      const prefPairs = preferred.map((p) => (labels[p.term.topologyKey] === undefined ? undefined : pair(p.term.topologyKey, labels[p.term.topologyKey]!)));
+      for (const info of n.pods.values()) {
+        if (affinity.length && affinity.every((t) => termMatchesPod(t, info.pod, ns))) {
+          for (const k of affPairs) if (k) bump(affinityCounts, k);
+        }
+        anti.forEach((t, i) => { if (antiPairs[i] && termMatchesPod(t, info.pod, ns)) bump(antiCounts, antiPairs[i]!); });
+        preferred.forEach((p, i) => { if (prefPairs[i] && termMatchesPod(p.term, info.pod, ns)) bump(scores, prefPairs[i]!, p.weight); });
       }
     }
   }
+  // Existing pods' terms towards this pod; replicas share terms, so each distinct term is
+  // matched against this pod once.
+  const seen = new Map<string, boolean>();
+  const selects = (term: Term) => {
+    let m = seen.get(term.key);
+    if (m === undefined) seen.set(term.key, (m = termMatchesPod(term, pod, ns)));
+    return m;
+  };
   for (const info of withAffinity) {
     const labels = nodeLabels(nodeOf(info.node));
     const ea = info.pod.spec?.affinity;
     for (const t of ea?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
       const term = compile(info.pod, t);
-      if (labels[term.topologyKey] !== undefined && termMatchesPod(term, pod, ns)) bump(existingAnti, pair(term.topologyKey, labels[term.topologyKey]!));
+      if (labels[term.topologyKey] !== undefined && selects(term)) bump(existingAnti, pair(term.topologyKey, labels[term.topologyKey]!));
     }
-    for (const [list, sign] of [[ea?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution, 1],
-      [ea?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, -1]] as const) {
-      for (const w of list ?? []) {
-        const term = compile(info.pod, w.podAffinityTerm);
-        if (labels[term.topologyKey] !== undefined && termMatchesPod(term, pod, ns)) bump(scores, pair(term.topologyKey, labels[term.topologyKey]!), sign * w.weight);
-      }
+    for (const w of ea?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
+      const term = compile(info.pod, w.podAffinityTerm);
+      if (labels[term.topologyKey] !== undefined && selects(term)) bump(scores, pair(term.topologyKey, labels[term.topologyKey]!), w.weight);
+    }
+    for (const w of ea?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
+      const term = compile(info.pod, w.podAffinityTerm);
+      if (labels[term.topologyKey] !== undefined && selects(term)) bump(scores, pair(term.topologyKey, labels[term.topologyKey]!), -w.weight);
     }
   }
   const selfMatch = affinity.every((t) => termMatchesPod(t, pod, ns));

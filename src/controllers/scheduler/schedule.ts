@@ -37,7 +37,7 @@ export function schedulePod(pod: Pod, inputs: ScheduleInputs): Decision {
   if ('error' in claims) {
     return { kind: 'unschedulable', message: fitErrorMessage({ nodeCount: nodes.length, preFilterMessage: claims.error, failures: [], preemptionPolicy }) };
   }
-  const affinity = affinityState(pod, cache.placedPods(), cache.withAffinity.values(), (n) => cache.nodes.get(n)?.node, inputs.namespace);
+  const affinity = affinityState(pod, cache.nodes.values(), cache.withAffinity.values(), (n) => cache.nodes.get(n)?.node, inputs.namespace);
   const cycle: PodCycle = {
     pod, requests: podRequests(pod), ports: hostPorts(pod), tolerations: pod.spec?.tolerations ?? [],
     affinity, claims, volumes: inputs.volumes,

@@ -69,7 +69,13 @@ async function runPod(ctx: PodSyncContext, pod: PodObject, sandboxes: SandboxSta
   if (!sandbox || sandbox.state !== 'ready') {
     // A sandbox that died takes its containers with it; the next attempt starts them again.
     if (sandbox) for (const s of sandboxes) await ctx.runtime.stopPodSandbox(s.id);
-    const id = await ctx.runtime.runPodSandbox(sandboxConfig(pod, sandbox ? sandbox.attempt + 1 : 0), ctx.signal);
+    let id: string;
+    try {
+      id = await ctx.runtime.runPodSandbox(sandboxConfig(pod, sandbox ? sandbox.attempt + 1 : 0), ctx.signal);
+    } catch (e) {
+      ctx.events.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(e as Error).message}`);
+      throw e;
+    }
     sandbox = (await ctx.runtime.listPodSandboxes({ podUid: uid })).find((s) => s.id === id);
     if (!sandbox) throw new Error(`runtime lost sandbox ${id} of pod ${pod.metadata?.namespace}/${pod.metadata?.name}`);
   }

@@ -31,6 +31,16 @@ export async function saveContainer(ctx: RuntimeContext, rec: ContainerRecord): 
   await writeJson(containerFile(ctx, rec.id), rec);
 }
 
+let bounding: bigint | undefined;
+/** The agent's capability bounding set: what it can hand on at most. */
+async function boundingSet(): Promise<bigint | undefined> {
+  if (bounding === undefined) {
+    const m = /^CapBnd:\s*([0-9a-f]+)$/m.exec(await readFile('/proc/self/status', 'utf8').catch(() => ''));
+    if (m) bounding = BigInt(`0x${m[1]}`);
+  }
+  return bounding;
+}
+
 function joinedNamespaces(sb: SandboxRecord): OciNamespace[] {
   const ns = (type: string, name: string) => ({ type, path: `/proc/${sb.pause!.pid}/ns/${name}` });
   const out: OciNamespace[] = [ns('ipc', 'ipc'), sb.sharePid ? ns('pid', 'pid') : { type: 'pid' }];
@@ -66,7 +76,7 @@ export async function createContainer(ctx: RuntimeContext, sb: SandboxRecord, re
       join: joinedNamespaces(sb),
       etcFiles: ['hosts', 'hostname', 'resolv.conf'].map((name) => ({ name, path: join(ctx.layout.sandboxDir(sb.id), 'etc', name) })),
       volumes: config.mounts.map((m) => ({ containerPath: m.containerPath, hostPath: m.hostPath, readOnly: m.readOnly })),
-      caps: effectiveCaps(sec.capabilities?.add, sec.capabilities?.drop, privileged), privileged,
+      caps: effectiveCaps(sec.capabilities?.add, sec.capabilities?.drop, privileged, await boundingSet()), privileged,
       resources: config.resources, cgroupsPath: cgroupsPathFor(ctx.cgroupMode, sb.id, rec.id),
     });
     await writeJson(join(dir, 'bundle', 'config.json'), spec);

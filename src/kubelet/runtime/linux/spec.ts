@@ -10,7 +10,7 @@ export const DEFAULT_CAPS = [
   'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
 ];
 
-/** Every capability the spec names (kernel 5.9+ set): what `privileged` grants. */
+/** Every capability the spec names (kernel 5.9+ set), in kernel bit order: what `privileged` grants. */
 export const ALL_CAPS = [
   'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'LINUX_IMMUTABLE',
   'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT',
@@ -24,7 +24,16 @@ const MASKED = ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/pro
 const READONLY = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
 /** Kubernetes spells capabilities without the prefix (NET_ADMIN); the spec with it. `ALL` = every one. */
-export function effectiveCaps(add: readonly string[] = [], drop: readonly string[] = [], privileged = false): string[] {
+/**
+ * `bounding` is the agent's own bounding set (CapBnd): a capability outside it cannot be given
+ * to a container (runc fails with EPERM), so it is left out, as other runtimes do.
+ */
+export function effectiveCaps(add: readonly string[] = [], drop: readonly string[] = [], privileged = false, bounding?: bigint): string[] {
+  const held = (c: string) => { const bit = ALL_CAPS.indexOf(c); return bounding === undefined || (bit >= 0 && ((bounding >> BigInt(bit)) & 1n) === 1n); };
+  return capsBeforeBounding(add, drop, privileged).filter(held);
+}
+
+function capsBeforeBounding(add: readonly string[], drop: readonly string[], privileged: boolean): string[] {
   if (privileged) return [...ALL_CAPS];
   const norm = (c: string) => { const u = c.trim().toUpperCase(); return u.startsWith('CAP_') ? u : `CAP_${u}`; };
   const drops = new Set(drop.map(norm));

@@ -18,6 +18,7 @@ import type {
 import { simBehaviour, type SimBehaviour } from './command.js';
 import { normalizeImage, simImageStatus } from './image.js';
 import { IpPool } from './ip-pool.js';
+import { Index } from './lookup.js';
 
 interface SandboxRecord {
   kind: 'sandbox';
@@ -51,6 +52,9 @@ export class SimRuntime implements Runtime {
   private readonly clock: Clock;
   private readonly sandboxes = new Map<string, SandboxRecord>();
   private readonly containers = new Map<string, ContainerRecord>();
+  private readonly sandboxesByPod = new Index();
+  private readonly sandboxesByName = new Index();
+  private readonly containersByPod = new Index();
   private readonly exitTimers = new Map<string, () => void>();
   private readonly listeners = new Set<(e: RuntimeEvent) => void>();
   private readonly ips = new IpPool();
@@ -74,8 +78,8 @@ export class SimRuntime implements Runtime {
 
   async runPodSandbox(config: SandboxConfig): Promise<string> {
     await this.load();
-    for (const s of this.sandboxes.values()) {
-      if (s.podUid === config.podUid && s.attempt === config.attempt) return s.id;
+    for (const id of this.sandboxesByPod.get(config.podUid)) {
+      if (this.sandboxes.get(id)!.attempt === config.attempt) return id;
     }
     if (!config.hostNetwork && !this.ips.configured) throw new Error('sim runtime: no pod CIDR configured');
     const rec: SandboxRecord = {
@@ -83,7 +87,7 @@ export class SimRuntime implements Runtime {
       attempt: config.attempt, hostNetwork: config.hostNetwork, state: 'ready', createdAt: this.clock.now(),
       ips: config.hostNetwork ? [] : [this.ips.allocate()],
     };
-    this.sandboxes.set(rec.id, rec);
+    this.track(rec);
     await this.store.put(rec.id, rec);
     return rec.id;
   }
@@ -92,7 +96,7 @@ export class SimRuntime implements Runtime {
     await this.load();
     const s = this.sandboxes.get(id);
     if (!s) return;
-    for (const c of this.containers.values()) if (c.sandboxId === id && c.state === 'running') await this.exit(c, 137, 'Error', false);
+    for (const c of this.containersOf(s.podUid)) if (c.sandboxId === id && c.state === 'running') await this.exit(c, 137, 'Error', false);
     if (s.state === 'notready') return;
     for (const ip of s.ips) this.ips.release(ip);
     s.state = 'notready';
@@ -103,14 +107,21 @@ export class SimRuntime implements Runtime {
   async removePodSandbox(id: string): Promise<void> {
     await this.load();
     await this.stopPodSandbox(id);
-    for (const c of [...this.containers.values()]) if (c.sandboxId === id) await this.removeContainer(c.id);
+    const s = this.sandboxes.get(id);
+    if (!s) return;
+    for (const c of this.containersOf(s.podUid)) if (c.sandboxId === id) await this.removeContainer(c.id);
     this.sandboxes.delete(id);
+    this.sandboxesByPod.remove(s.podUid, id);
+    this.sandboxesByName.remove(`${s.podNamespace}/${s.podName}`, id);
     await this.store.delete(id);
   }
 
   async listPodSandboxes(filter: SandboxFilter = {}): Promise<SandboxStatus[]> {
     await this.load();
-    return [...this.sandboxes.values()]
+    const candidates = filter.podUid ? [...this.sandboxesByPod.get(filter.podUid)].map((id) => this.sandboxes.get(id)!)
+      : filter.podName && filter.podNamespace !== undefined ? [...this.sandboxesByName.get(`${filter.podNamespace}/${filter.podName}`)].map((id) => this.sandboxes.get(id)!)
+        : [...this.sandboxes.values()];
+    return candidates
       .filter((s) => (!filter.podUid || s.podUid === filter.podUid) && (!filter.podName || s.podName === filter.podName)
         && (filter.podNamespace === undefined || s.podNamespace === filter.podNamespace))
       .map((s) => ({
@@ -123,7 +134,7 @@ export class SimRuntime implements Runtime {
     await this.load();
     const sandbox = this.sandboxes.get(sandboxId);
     if (!sandbox) throw new Error(`sim runtime: sandbox ${sandboxId} not found`);
-    for (const c of this.containers.values()) {
+    for (const c of this.containersOf(sandbox.podUid)) {
       if (c.sandboxId === sandboxId && c.name === config.name && c.attempt === config.attempt) return c.id;
     }
     const rec: ContainerRecord = {
@@ -131,7 +142,7 @@ export class SimRuntime implements Runtime {
       image: normalizeImage(config.image), imageRef: config.imageRef, state: 'created', createdAt: this.clock.now(),
       behaviour: simBehaviour(config.command, config.args),
     };
-    this.containers.set(rec.id, rec);
+    this.track(rec);
     await this.store.put(rec.id, rec);
     return rec.id;
   }
@@ -158,13 +169,20 @@ export class SimRuntime implements Runtime {
     await this.load();
     this.exitTimers.get(id)?.();
     this.exitTimers.delete(id);
-    if (this.containers.delete(id)) await this.store.delete(id);
+    const c = this.containers.get(id);
+    if (!c) return;
+    this.containers.delete(id);
+    this.containersByPod.remove(c.podUid, id);
+    await this.store.delete(id);
   }
 
   async listContainers(filter: { readonly podUid?: string; readonly sandboxId?: string } = {}): Promise<ContainerStatus[]> {
     await this.load();
     const out: ContainerStatus[] = [];
-    for (const c of this.containers.values()) {
+    let source: Iterable<ContainerRecord> = this.containers.values();
+    if (filter.podUid) source = this.containersOf(filter.podUid);
+    else if (filter.sandboxId) source = this.containersOf(this.sandboxes.get(filter.sandboxId)?.podUid ?? '');
+    for (const c of source) {
       if (filter.podUid && c.podUid !== filter.podUid) continue;
       if (filter.sandboxId && c.sandboxId !== filter.sandboxId) continue;
       out.push({
@@ -209,12 +227,26 @@ export class SimRuntime implements Runtime {
   private load(): Promise<void> {
     this.loaded ??= (async () => {
       for (const { value } of await this.store.list()) {
-        if (value.kind === 'sandbox') this.sandboxes.set(value.id, value);
-        else this.containers.set(value.id, value);
+        this.track(value);
       }
       for (const c of this.containers.values()) if (c.state === 'running') this.armExit(c);
     })();
     return this.loaded;
+  }
+
+  private track(rec: SimRecord): void {
+    if (rec.kind === 'sandbox') {
+      this.sandboxes.set(rec.id, rec);
+      this.sandboxesByPod.add(rec.podUid, rec.id);
+      this.sandboxesByName.add(`${rec.podNamespace}/${rec.podName}`, rec.id);
+    } else {
+      this.containers.set(rec.id, rec);
+      this.containersByPod.add(rec.podUid, rec.id);
+    }
+  }
+
+  private containersOf(podUid: string): ContainerRecord[] {
+    return [...this.containersByPod.get(podUid)].map((id) => this.containers.get(id)!);
   }
 
   private armExit(c: ContainerRecord): void {
