@@ -5,4 +5,9 @@ export { simNodes, simNodeName, simPodCIDR, SIM_NODE_CAPACITY, type SimNodeOptio
 export type { PodVolumes } from './pods/context.js';
 export { KUBELET_VERSION } from './node/node-object.js';
 export { NODE_LEASE_NAMESPACE, LEASE_DURATION_SECONDS } from './node/lease.js';
-export * from './runtime/index.js';
+export {
+  memoryStateStore, normalizeImage, RuntimeError, simBehaviour, simRuntime, SimRuntime, SIM_RUNTIME_VERSION,
+  type ContainerConfig, type ContainerState, type ContainerStatus, type ImageStatus, type Mount, type Runtime, type RuntimeEvent,
+  type RuntimeVersion, type SandboxConfig, type SandboxFilter, type SandboxState, type SandboxStatus, type SimBehaviour, type SimRecord,
+  type SimRuntimeOptions, type StateStore,
+} from './runtime/index.js';

@@ -75,6 +75,21 @@ describe('scheduler: pod affinity and anti-affinity', () => {
     await cleanup();
   });
 
+  it('topology spread constraints (DoNotSchedule) keep zones within maxSkew', async () => {
+    const spread = [{ maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'spread' } } }];
+    const zones = new Map<string, number>();
+    for (let i = 0; i < 4; i++) {
+      await create(`spread-${i}`, { topologySpreadConstraints: spread }, { app: 'spread' });
+      const z = (await scheduledTo(c, `spread-${i}`)) === 'n3' ? 'z2' : 'z1';
+      zones.set(z, (zones.get(z) ?? 0) + 1);
+    }
+    assert.deepEqual([...zones].sort(), [['z1', 2], ['z2', 2]]);
+    await create('no-racks', { topologySpreadConstraints: [{ ...spread[0]!, topologyKey: 'example.com/rack' }] }, { app: 'spread' });
+    await failedScheduling(c, 'no-racks', "0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints (missing required label). "
+      + 'preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+    await cleanup();
+  });
+
   it('preferred anti-affinity spreads replicas, preferred node affinity steers them', async () => {
     const spread = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term('web') }] } };
     const nodes: string[] = [];

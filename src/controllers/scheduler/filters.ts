@@ -2,12 +2,13 @@
 // rejects the node decides its reasons (a plugin may give several, e.g. Insufficient cpu and
 // Insufficient memory):
 //   NodeUnschedulable → TaintToleration → NodeAffinity → NodePorts → NodeResourcesFit →
-//   VolumeBinding → InterPodAffinity
+//   VolumeBinding → PodTopologySpread → InterPodAffinity
 import type { Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { NodeInfo } from './cache.js';
 import type { NodeFailure } from './fit-error.js';
 import { podMatchesNode } from './node-selector.js';
 import type { AffinityState } from './pod-affinity.js';
+import type { SpreadState } from './topology-spread.js';
 import { nodeAllocatable, type Resources } from './resources.js';
 import { effectiveTaints, toleratedBy, untoleratedTaint } from './taints.js';
 import { filterVolumes, type PodClaims, type VolumeListers, type VolumePlan } from './volume-binding.js';
@@ -24,6 +25,7 @@ export interface PodCycle {
   readonly ports: readonly string[];
   readonly tolerations: readonly Toleration[];
   readonly affinity: AffinityState;
+  readonly spread: SpreadState;
   readonly claims: PodClaims;
   readonly volumes: VolumeListers;
 }
@@ -66,6 +68,8 @@ export function filterNode(cycle: PodCycle, n: NodeInfo): FilterResult {
   if (short.length) return fail(short, true);
   const volumes = filterVolumes(cycle.claims, node, cycle.volumes);
   if ('reasons' in volumes) return fail(volumes.reasons, false);
+  const spread = cycle.spread.filter(node);
+  if (spread) return fail([spread.reason], spread.resolvable);
   const affinity = cycle.affinity.filter(node);
   if (affinity) return fail([affinity.reason], affinity.resolvable);
   return { plan: volumes.plan };

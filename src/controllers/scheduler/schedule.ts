@@ -14,6 +14,7 @@ import { fitErrorMessage, NO_NODES_MESSAGE, type NodeFailure } from './fit-error
 import { affinityState } from './pod-affinity.js';
 import { podRequests } from './resources.js';
 import { selectNode } from './score.js';
+import { spreadState } from './topology-spread.js';
 import { preFilterVolumes, type VolumeListers, type VolumePlan } from './volume-binding.js';
 
 export type Decision =
@@ -40,7 +41,7 @@ export function schedulePod(pod: Pod, inputs: ScheduleInputs): Decision {
   const affinity = affinityState(pod, cache.nodes.values(), cache.withAffinity.values(), (n) => cache.nodes.get(n)?.node, inputs.namespace);
   const cycle: PodCycle = {
     pod, requests: podRequests(pod), ports: hostPorts(pod), tolerations: pod.spec?.tolerations ?? [],
-    affinity, claims, volumes: inputs.volumes,
+    affinity, spread: spreadState(pod, nodes), claims, volumes: inputs.volumes,
   };
   const failures: NodeFailure[] = [];
   const feasible: NodeInfo[] = [];
