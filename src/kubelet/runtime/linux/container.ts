@@ -123,7 +123,11 @@ async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: stri
       const m = /\{[^}]*\}/.exec(await readFile(syncPath, 'utf8').catch(() => ''));
       if (m) {
         const msg = JSON.parse(m[0]) as { data?: number; message?: string };
-        if (typeof msg.data === 'number' && msg.data > 0) return msg.data;
+        if (typeof msg.data === 'number' && msg.data > 0) {
+          // The first conmon process writes conmon.pid and then exits: wait for that, so the pid is there to read.
+          for (let i = 0; i < 1000 && firstExit === undefined; i++) await sleep(2);
+          return msg.data;
+        }
         throw new RuntimeError(cleanMessage(msg.message ?? 'runc create failed'), 'RunContainerError');
       }
       // The first conmon process exits 0 once it has forked its daemon; anything else before a message is a failure.

@@ -46,7 +46,12 @@ export async function execInContainer(rt: LinuxRuntime, containerId: string, com
   if (command.length === 0) throw new RuntimeError('exec: no command given');
   const pidFile = `${ctx.layout.containerDir(containerId)}/exec-${process.hrtime.bigint()}.pid`;
   const args = ['--root', ctx.layout.runcRoot, 'exec', '--pid-file', pidFile, ...(io.tty ? ['--tty'] : []), containerId, ...command];
-  const child = spawn(ctx.tools.runc, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // runc's foreground tty mode wants a terminal on its own stdin (it relays between that and the
+  // container's pty and forwards its size): `script` (util-linux) provides one over our pipes.
+  const child = io.tty
+    ? spawn('script', ['--quiet', '--return', '--echo', 'never', '--command', [ctx.tools.runc, ...args].map(shellQuote).join(' '), '/dev/null'],
+      { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(ctx.tools.runc, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdout.pipe(io.stdout, { end: false });
   child.stderr.pipe(io.stderr ?? io.stdout, { end: false });
   child.stdin.on('error', () => undefined);
@@ -66,11 +71,17 @@ export async function execInContainer(rt: LinuxRuntime, containerId: string, com
   }
 }
 
+const shellQuote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Sets each size on the exec'd process's terminal (its fd 0 is the container-side pty, opened
+ * through /proc from the host); the kernel then sends it SIGWINCH.
+ */
 async function applyResizes(sizes: AsyncIterable<TerminalSize>, pidFile: string): Promise<void> {
   try {
     for await (const s of sizes) {
       let pid = '';
-      for (let i = 0; i < 50 && !pid; i++) {
+      for (let i = 0; i < 100 && !pid; i++) {
         pid = (await readFile(pidFile, 'utf8').catch(() => '')).trim();
         if (!pid) await sleep(20);
       }
