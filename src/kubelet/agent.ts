@@ -19,6 +19,7 @@ import { defaultLabels, newBootID, type NodeIdentity } from './node/node-object.
 import { register, runNodeStatus } from './node/register.js';
 import { Backoff } from './pods/backoff.js';
 import type { PodObject, PodSyncContext, PodVolumes } from './pods/context.js';
+import { DEFAULT_CLUSTER_DOMAIN } from './pods/pod-config.js';
 import { runPodWorkers } from './pods/workers.js';
 import type { Runtime } from './runtime/index.js';
 
@@ -44,6 +45,10 @@ export interface NodeAgentOptions {
   /** InternalIP of the node (hostIP of its pods). Default 127.0.0.1. */
   readonly address?: string;
   readonly volumes?: PodVolumes;
+  /** Cluster DNS server IPs for ClusterFirst pods (kubelet --cluster-dns); none = the node's resolv.conf. */
+  readonly clusterDNS?: readonly string[];
+  /** Default cluster.local. */
+  readonly clusterDomain?: string;
   /** Pods synced in parallel; default 16. */
   readonly workers?: number;
   readonly leaseRenewIntervalMs?: number;      // default 10 000
@@ -84,6 +89,7 @@ export function nodeAgent(opts: NodeAgentOptions): AgentComponent {
       const events = createEventRecorder(client, { component: 'kubelet', host: nodeName }, logger, () => clock.now());
       const ctx: PodSyncContext = {
         client, runtime, nodeName, hostIPs: [address], events, backoff: new Backoff(), clock, logger, volumes: opts.volumes, signal,
+        dns: { clusterDNS: opts.clusterDNS ?? [], clusterDomain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN },
       };
       informers.start(signal);
       await Promise.all([

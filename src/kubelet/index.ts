@@ -7,7 +7,7 @@ export { KUBELET_VERSION } from './node/node-object.js';
 export { NODE_LEASE_NAMESPACE, LEASE_DURATION_SECONDS } from './node/lease.js';
 export {
   memoryStateStore, normalizeImage, RuntimeError, simBehaviour, simRuntime, SimRuntime, SIM_RUNTIME_VERSION,
-  type ContainerConfig, type ContainerState, type ContainerStatus, type ImageStatus, type Mount, type Runtime, type RuntimeEvent,
+  type ContainerConfig, type ContainerResources, type ContainerSecurity, type ContainerState, type ContainerStatus, type ImageStatus, type Mount, type Runtime, type RuntimeEvent,
   type RuntimeVersion, type SandboxConfig, type SandboxFilter, type SandboxState, type SandboxStatus, type SimBehaviour, type SimRecord,
   type SimRuntimeOptions, type StateStore,
 } from './runtime/index.js';

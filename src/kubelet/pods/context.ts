@@ -7,6 +7,7 @@ import type { Clock, Logger } from '../../controller-runtime/index.js';
 import type { EventRecorder } from '../events.js';
 import type { Runtime } from '../runtime/index.js';
 import type { Backoff } from './backoff.js';
+import type { DnsSettings } from './pod-config.js';
 
 /**
  * Volumes of a pod on this node (the volume manager; volumes/ plugins behind it). setUp is
@@ -29,6 +30,8 @@ export interface PodSyncContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly volumes?: PodVolumes;
+  /** Cluster DNS servers and domain (kubelet --cluster-dns / --cluster-domain). */
+  readonly dns: DnsSettings;
   readonly signal: AbortSignal;
 }
 

@@ -4,6 +4,7 @@
 import type { Container, EnvVar } from 'kubernetes-types/core/v1.js';
 import type { ContainerConfig, ImageStatus, Mount, SandboxStatus } from '../runtime/index.js';
 import { backoffKey, type StartAction } from './plan.js';
+import { containerResources, containerSecurity } from './pod-config.js';
 import { fieldPathOf, type PodObject, type PodSyncContext } from './context.js';
 
 /** Default pull policy: Always for `:latest` or an untagged image, IfNotPresent otherwise. */
@@ -67,13 +68,16 @@ export async function startContainer(ctx: PodSyncContext, pod: PodObject, sandbo
   let id = action.existingId;
   if (!id) {
     const image = await ensureImage(ctx, pod, c, fieldPath);
-    const config: ContainerConfig = {
+    let config: ContainerConfig = {
       name: c.name, attempt: action.attempt, image: c.image ?? '', imageRef: image.ref,
       command: c.command ?? [], args: c.args ?? [], workingDir: c.workingDir,
       env: envOf(c, pod, sandbox, ctx.hostIPs[0] ?? ''), mounts: mountsOf(c, volumeDirs),
       tty: c.tty === true, stdin: c.stdin === true,
       labels: { 'io.kubernetes.container.name': c.name, 'io.kubernetes.pod.uid': pod.metadata?.uid ?? '' },
     };
+    const securityContext = containerSecurity(pod, c), resources = containerResources(c);
+    if (securityContext) config = { ...config, securityContext };
+    if (resources) config = { ...config, resources };
     id = await ctx.runtime.createContainer(sandbox.id, config);
     ctx.events.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, fieldPath);
   }

@@ -15,15 +15,23 @@ import type { SandboxConfig, SandboxStatus } from '../runtime/index.js';
 import { generatePodStatus } from '../status/generate.js';
 import { fieldPathOf, writeStatus, type PodObject, type PodSyncContext } from './context.js';
 import { planPod } from './plan.js';
+import { podDns } from './pod-config.js';
 import { probeState } from './probes.js';
 import { startContainer } from './start-container.js';
 import { latest, removeSandboxes, terminatePod } from './terminate.js';
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
 
-function sandboxConfig(pod: PodObject, attempt: number): SandboxConfig {
+function sandboxConfig(ctx: PodSyncContext, pod: PodObject, attempt: number): SandboxConfig {
   const meta = pod.metadata ?? {};
+  const spec = pod.spec;
+  const dns = podDns(pod, ctx.dns);
   return {
+    ...(spec?.subdomain ? { subdomain: spec.subdomain } : {}),
+    clusterDomain: ctx.dns.clusterDomain,
+    ...(dns ? { dns } : {}),
+    ...(spec?.hostAliases?.length ? { hostAliases: spec.hostAliases.map((a) => ({ ip: a.ip ?? '', hostnames: a.hostnames ?? [] })) } : {}),
+    ...(spec?.shareProcessNamespace ? { shareProcessNamespace: true } : {}),
     podUid: meta.uid ?? '', podName: meta.name ?? '', podNamespace: meta.namespace ?? '', attempt,
     hostname: pod.spec?.hostname || meta.name || '', hostNetwork: pod.spec?.hostNetwork === true,
     labels: { ...(meta.labels ?? {}), 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.pod.uid': meta.uid ?? '' },
@@ -71,7 +79,7 @@ async function runPod(ctx: PodSyncContext, pod: PodObject, sandboxes: SandboxSta
     if (sandbox) for (const s of sandboxes) await ctx.runtime.stopPodSandbox(s.id);
     let id: string;
     try {
-      id = await ctx.runtime.runPodSandbox(sandboxConfig(pod, sandbox ? sandbox.attempt + 1 : 0), ctx.signal);
+      id = await ctx.runtime.runPodSandbox(sandboxConfig(ctx, pod, sandbox ? sandbox.attempt + 1 : 0), ctx.signal);
     } catch (e) {
       ctx.events.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(e as Error).message}`);
       throw e;
