@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { containerLog } from '../../src/kubelet/runtime/linux/index.js';
-import { containerConfig, fixture, sandboxConfig, skipReason, teardown, until, type Fixture } from './helpers.js';
+import { containerConfig, fixture, leaksUnder, sandboxConfig, skipReason, teardown, until, type Fixture } from './helpers.js';
 
 const skip = await skipReason();
 if (skip) console.log(`# SKIP ${skip}`);
@@ -80,6 +80,23 @@ describe('linux runtime: pod network', { skip }, () => {
     await f.runtime.stopPodSandbox(sb);
     assert.ok(!(await readdir(join(f.root, 'ipam'))).includes(ip));
     await f.runtime.removePodSandbox(sb);
+  });
+
+  it('undoes a sandbox that fails half-way (no bridge): no pause, IP, link, cgroup or directory is left', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const lonely = f.fresh();
+    const before = (await leaksUnder(f.root)).sort();
+    execFileSync('ip', ['link', 'del', f.bridge]);
+    try {
+      await lonely.updateRuntimeConfig({ podCIDR: f.cidr }); // creates the bridge again...
+      execFileSync('ip', ['link', 'del', f.bridge]); // ...which vanishes before the pod is wired
+      await assert.rejects(lonely.runPodSandbox(sandboxConfig('half-way')), /pod veth|master|Cannot find device/i);
+      assert.deepEqual(await lonely.listPodSandboxes({ podName: 'half-way' }), []);
+      assert.deepEqual((await leaksUnder(f.root)).sort(), before, 'the same processes, links, IPs, cgroups and records as before');
+    } finally {
+      await f.runtime.updateRuntimeConfig({ podCIDR: f.cidr });
+      lonely.close();
+    }
   });
 
   it('runs host-network pods in the node network namespace without an IP', async () => {

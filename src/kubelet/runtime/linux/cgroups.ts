@@ -37,6 +37,14 @@ export async function cgroupMode(): Promise<CgroupMode> {
   return v1 && v2 ? 'hybrid' : v1 ? 'v1' : v2 ? 'v2' : 'none';
 }
 
+/** Whether a swap limit may be set: v1 needs the memsw files (swapaccount), v2 always has memory.swap.max. */
+export async function swapAccounting(mode: CgroupMode): Promise<boolean> {
+  if (mode === 'v2') return true;
+  const mounts = await cgroupMounts();
+  const mem = mounts.find((m) => !m.v2 && m.opts.includes('memory'));
+  return mem ? (await readFile(`${mem.point}/memory.memsw.limit_in_bytes`, 'utf8').then(() => true, () => false)) : false;
+}
+
 /** The runc cgroupsPath for a container (or the pause) of a sandbox; see the contract above. */
 export function cgroupsPathFor(mode: CgroupMode, sandboxId: string, name: string): string {
   const rel = `berth/${sandboxId.slice(0, 16)}/${name}`;

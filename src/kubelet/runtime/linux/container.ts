@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError, type ContainerConfig } from '../types.js';
-import { cgroupDirsOf, cgroupsPathFor, oomKills } from './cgroups.js';
+import { cgroupDirsOf, cgroupsPathFor, oomKills, swapAccounting } from './cgroups.js';
 import { runc, runcDelete, type RuntimeContext } from './context.js';
 import { cleanMessage } from './exec.js';
 import { procRef, signalName, signalProc, sleep, isAlive } from './procs.js';
@@ -77,7 +77,7 @@ export async function createContainer(ctx: RuntimeContext, sb: SandboxRecord, re
       etcFiles: ['hosts', 'hostname', 'resolv.conf'].map((name) => ({ name, path: join(ctx.layout.sandboxDir(sb.id), 'etc', name) })),
       volumes: config.mounts.map((m) => ({ containerPath: m.containerPath, hostPath: m.hostPath, readOnly: m.readOnly })),
       caps: effectiveCaps(sec.capabilities?.add, sec.capabilities?.drop, privileged, await boundingSet()), privileged,
-      resources: config.resources, cgroupsPath: cgroupsPathFor(ctx.cgroupMode, sb.id, rec.id),
+      resources: config.resources, cgroupsPath: cgroupsPathFor(ctx.cgroupMode, sb.id, rec.id), swapAccounting: await swapAccounting(ctx.cgroupMode),
     });
     await writeJson(join(dir, 'bundle', 'config.json'), spec);
     const layers = [...image.layerDirs].reverse().join(':');
@@ -181,12 +181,13 @@ async function exitFileOf(ctx: RuntimeContext, id: string): Promise<{ code: numb
 }
 
 /**
- * Brings a running/created record up to date: exited when conmon wrote the exit file, or when
+ * Brings a running record up to date: exited when conmon wrote the exit file, or when
  * both the container and its conmon are gone without one (killed from outside; code 255 as
  * CRI-O reports an unknown status). Returns true if the record changed to exited.
  */
 export async function refreshContainer(ctx: RuntimeContext, rec: ContainerRecord): Promise<boolean> {
-  if (rec.state === 'exited') return false;
+  // Only a running container can end by itself; a created one may be half-way through startContainer.
+  if (rec.state !== 'running') return false;
   const exit = await exitFileOf(ctx, rec.id);
   if (exit) {
     const oom = (await stat(join(ctx.layout.containerDir(rec.id), 'persist', 'oom')).catch(() => undefined)) !== undefined
@@ -212,6 +213,8 @@ const exited = (rec: ContainerRecord): boolean => rec.state === 'exited';
 export async function stopContainer(ctx: RuntimeContext, rec: ContainerRecord, timeoutSeconds: number): Promise<void> {
   if (await refreshContainer(ctx, rec) || rec.state === 'exited') return;
   if (rec.state === 'created') {
+    // Started half-way (an agent crash between conmon and `runc start`): runc's init is waiting; end it.
+    if (rec.proc) await runcDelete(ctx, rec.id);
     Object.assign(rec, { state: 'exited', exitCode: 0, reason: 'Completed', finishedAt: Date.now() });
     rec.startedAt ??= rec.finishedAt;
     await saveContainer(ctx, rec);

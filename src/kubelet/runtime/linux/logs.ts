@@ -52,7 +52,7 @@ export function parseCriLog(content: string): LogRecord[] {
 export function formatLog(records: readonly LogRecord[], opts: LogOptions = {}): string {
   let recs = records;
   if (opts.sinceTime) {
-    const since = opts.sinceTime.toISOString().replace('Z', '000000Z').replace(/\.(\d{3})000000Z$/, '.$1000000Z');
+    const since = opts.sinceTime.toISOString().replace(/Z$/, '000000Z');
     recs = recs.filter((r) => r.time >= since);
   }
   if (opts.tailLines !== undefined) recs = opts.tailLines <= 0 ? [] : recs.slice(-opts.tailLines);

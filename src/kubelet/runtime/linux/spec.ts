@@ -60,9 +60,10 @@ function baseMounts(privileged: boolean): OciMount[] {
   ];
 }
 
-function resourcesOf(r: Resources | undefined, privileged: boolean): Record<string, unknown> {
+function resourcesOf(r: Resources | undefined, privileged: boolean, swapLimit = true): Record<string, unknown> {
   const out: Record<string, unknown> = { devices: [{ allow: privileged, access: 'rwm' }] };
-  if (r?.memoryLimitBytes) out.memory = { limit: r.memoryLimitBytes, swap: r.memoryLimitBytes };
+  // swap = limit: no swap on top of the limit (Kubernetes' rule), where the kernel accounts swap at all.
+  if (r?.memoryLimitBytes) out.memory = swapLimit ? { limit: r.memoryLimitBytes, swap: r.memoryLimitBytes } : { limit: r.memoryLimitBytes };
   const cpu: Record<string, number> = {};
   if (r?.cpuShares) cpu.shares = r.cpuShares;
   if (r?.cpuQuota) { cpu.quota = r.cpuQuota; cpu.period = r.cpuPeriod ?? 100_000; }
@@ -105,6 +106,8 @@ export interface ContainerSpecInput {
   privileged: boolean;
   resources?: Resources;
   cgroupsPath: string;
+  /** false when the kernel has no swap accounting (v1 without memory.memsw.*): runc must not be given a swap limit. */
+  swapAccounting?: boolean;
 }
 
 export function containerSpec(i: ContainerSpecInput): object {
@@ -125,7 +128,7 @@ export function containerSpec(i: ContainerSpecInput): object {
     linux: {
       namespaces: [...i.join, { type: 'mount' }],
       cgroupsPath: i.cgroupsPath,
-      resources: resourcesOf(i.resources, i.privileged),
+      resources: resourcesOf(i.resources, i.privileged, i.swapAccounting !== false),
       ...(i.privileged ? {} : { maskedPaths: MASKED, readonlyPaths: READONLY }),
     },
   };
