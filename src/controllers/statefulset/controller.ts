@@ -28,12 +28,13 @@ import { msUntilAvailable } from './pod-state.js';
 import { PodControl } from './pod-control.js';
 import type { RevisionObject } from './revision.js';
 import { completeRollingUpdate, needsWrite, serialisable, writeStatus } from './status.js';
-import { syncStatefulSet } from './sync.js';
+import { syncStatefulSet, type SyncOutcome } from './sync.js';
 
 export const CONTROLLER_NAME = 'statefulset-controller';
 const CONTROLLER_UID_INDEX = 'statefulset-controller/controller-uid';
 const ORPHAN_INDEX = 'statefulset-controller/orphans-by-namespace';
 const WORKERS = 5;
+const STALE_CLAIM_RECHECK_MS = 1000;
 
 export interface StatefulSetControllerOptions {
   readonly logger?: Logger;
@@ -109,7 +110,7 @@ export function statefulSetController(client: ApiClient, informers: InformerSet,
       }
       await history.truncate(set, owned, revs, [current, update]);
       if (error) throw error;
-      return { requeueAfterMs: requeueAfter(set, owned, outcome.status, pending, t) };
+      return { requeueAfterMs: requeueAfter(set, owned, outcome, pending, t) };
     },
   };
 
@@ -122,7 +123,8 @@ export function statefulSetController(client: ApiClient, informers: InformerSet,
     if (fromVersion) lastWrites.set(set.metadata?.uid ?? '', { fromVersion, set: { ...stored, status: serialisable(status) } });
   }
 
-  function requeueAfter(set: SetObject, owned: readonly PodObject[], status: StatefulSetStatus, pending: boolean, t: number): number | undefined {
+  function requeueAfter(set: SetObject, owned: readonly PodObject[], outcome: SyncOutcome, pending: boolean, t: number): number | undefined {
+    const status = outcome.status;
     let after: number | undefined;
     const minReady = set.spec?.minReadySeconds ?? 0;
     // D23: look again when the next Ready pod has been ready for minReadySeconds.
@@ -132,6 +134,9 @@ export function statefulSetController(client: ApiClient, informers: InformerSet,
     }
     // Our own unconfirmed writes stood in for the cache; look again once they expire.
     if (pending) after = Math.min(after ?? Infinity, podExp.ttlMs + 1000);
+    // Claims wake no set up (B10); without this a set waiting for the collector to remove a
+    // stale claim would wait for an unrelated event. Upstream waits for its periodic resync.
+    if (outcome.waitsForStaleClaim) after = Math.min(after ?? Infinity, STALE_CLAIM_RECHECK_MS);
     return after;
   }
 

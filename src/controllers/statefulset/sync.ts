@@ -31,6 +31,8 @@ export const MAX_BATCH = 500;
 export interface SyncOutcome {
   readonly status: StatefulSetStatus;
   readonly error?: Error;
+  /** A pod was not created because a claim still belongs to its predecessor (B20). */
+  readonly waitsForStaleClaim?: boolean;
 }
 
 type Step = (i: number) => Promise<boolean>;
@@ -103,6 +105,7 @@ export async function syncStatefulSet(control: PodControl, set: SetObject, curre
   const unavailable = (p: PodObject) => isUnavailable(p, minReady, now);
   const firstUnhealthy = replicas.find(unavailable) ?? [...condemned].reverse().find(unavailable);
   const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
+  let waitsForStaleClaim = false;
 
   const processReplica: Step = async (i) => {
     let pod = replicas[i];
@@ -113,7 +116,7 @@ export async function syncStatefulSet(control: PodControl, set: SetObject, curre
     }
     let justCreated = false;
     if (!isCreated(pod)) {
-      if (control.podClaimIsStale(set, pod)) return true;
+      if (control.podClaimIsStale(set, pod)) { waitsForStaleClaim = true; return true; }
       pod = replicas[i] = await control.createPod(set, pod);
       if (monotonic) return true;
       justCreated = true;
@@ -125,7 +128,7 @@ export async function syncStatefulSet(control: PodControl, set: SetObject, curre
     return false;
   };
   const pass1 = await runForAll(replicas.length, processReplica, monotonic);
-  if (pass1.stop) return { status: status(), error: pass1.error };
+  if (pass1.stop) return { status: status(), error: pass1.error, waitsForStaleClaim };
 
   const fixClaims: Step = async (i) => {
     if (!control.claimsMatchRetention(updateSet, condemned[i])) await control.updateClaimsForRetention(updateSet, condemned[i]);
