@@ -1,7 +1,6 @@
 // Shared setup for the storage tests: a cluster running the storage controllers (binder,
 // provisioner, both protections) with its volumes under a private temp dir, object builders,
 // and readers for phases and events.
-import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,13 +118,4 @@ export async function eventsFor(c: TestCluster, kind: string, name: string, name
 /** Waits for an event with this reason and returns it. */
 export async function eventWith(c: TestCluster, kind: string, name: string, reason: string, namespace = 'default'): Promise<EventView> {
   return eventually(async () => (await eventsFor(c, kind, name, namespace)).find((e) => e.reason === reason), `${reason} event on ${kind} ${name}`);
-}
-
-/** Asserts the claim stays unbound for a moment (the binder had its chance: it reacts in ms). */
-export async function staysPending(c: TestCluster, name: string, settleMs = 500): Promise<PersistentVolumeClaimObject> {
-  await new Promise((r) => setTimeout(r, settleMs));
-  const pvc = await getClaim(c, name);
-  assert.equal(pvc.status?.phase, 'Pending', `claim ${name} should still be Pending`);
-  assert.equal(pvc.spec?.volumeName, undefined);
-  return pvc;
 }
