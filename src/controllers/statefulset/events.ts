@@ -31,6 +31,11 @@ const MAX_KEYS = 4096;
 
 interface Seen { name: string; count: number; first: string }
 
+/** Drops absent fields: an in-process request carries `undefined`, which the API rejects as a value. */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** A Map that forgets its oldest entries past MAX_KEYS (client-go keeps LRU caches). */
 function remember<K, V>(m: Map<K, V>, k: K, v: V): void {
   m.delete(k);
@@ -55,20 +60,19 @@ export function createEventRecorder(client: ApiClient, component: string, logger
     return true;
   };
 
-  async function write(ev: Event, key: string, repeat: Seen | undefined): Promise<void> {
+  async function write(ev: Event, repeat: boolean): Promise<void> {
     const ns = ev.metadata!.namespace;
     if (repeat) {
       try {
-        await client.patch(Events, { namespace: ns, name: repeat.name }, 'merge',
+        await client.patch(Events, { namespace: ns, name: ev.metadata!.name! }, 'merge',
           { count: ev.count, lastTimestamp: ev.lastTimestamp, message: ev.message });
         return;
       } catch (e) {
         if (!isNotFound(e)) throw e;
-        // The event expired or was deleted: write it afresh under its name.
+        // The first write failed, or the event expired: write it afresh under its name.
       }
     }
     await client.create(Events, ev as unknown as KubeObject);
-    remember(seen, key, { name: ev.metadata!.name!, count: ev.count ?? 1, first: ev.firstTimestamp! });
   }
 
   return {
@@ -89,22 +93,25 @@ export function createEventRecorder(client: ApiClient, component: string, logger
       }
       const stamp = new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
       const previous = seen.get(key);
-      const repeat = previous ? { ...previous, count: previous.count + 1 } : undefined;
-      if (repeat) remember(seen, key, repeat);
-      if (!allow(objKey, t)) return;
       const nanos = BigInt(t) * 1_000_000n + BigInt(sequence++ % 1_000_000);
+      const entry: Seen = previous
+        ? { ...previous, count: previous.count + 1 }
+        : { name: `${meta.name}.${nanos.toString(16)}`, count: 1, first: stamp };
+      // Known at once, so a repeat recorded before the first write finished still counts on it.
+      remember(seen, key, entry);
+      if (!allow(objKey, t)) return;
       const ev: Event = {
         apiVersion: 'v1', kind: 'Event',
-        metadata: { name: repeat?.name ?? `${meta.name}.${nanos.toString(16)}`, namespace: meta.namespace || 'default' },
-        involvedObject: {
+        metadata: { name: entry.name, namespace: meta.namespace || 'default' },
+        involvedObject: defined({
           apiVersion: obj.apiVersion, kind: obj.kind, name: meta.name, namespace: meta.namespace,
           uid: meta.uid, resourceVersion: meta.resourceVersion,
-        },
-        reason, message, type, count: repeat?.count ?? 1,
-        firstTimestamp: repeat?.first ?? stamp, lastTimestamp: stamp,
+        }),
+        reason, message, type, count: entry.count,
+        firstTimestamp: entry.first, lastTimestamp: stamp,
         source: { component }, reportingComponent: component, reportingInstance: '',
       };
-      chain = chain.then(() => write(ev, key, repeat)).catch((error) => {
+      chain = chain.then(() => write(ev, !!previous)).catch((error) => {
         logger.error('event recorder: could not write an event', { component, reason, error });
       });
     },
