@@ -73,7 +73,15 @@ async function runPod(ctx: PodSyncContext, pod: PodObject, sandboxes: SandboxSta
     // Accepted: say so before any work, as the kubelet's first status write does.
     pod = await writeStatus(ctx, pod, status(sandbox, await ctx.runtime.listContainers({ podUid: uid })));
   }
-  const volumeDirs = ctx.volumes ? await ctx.volumes.setUp(pod, ctx.signal) : new Map<string, string>();
+  let volumeDirs: ReadonlyMap<string, string> = new Map();
+  try {
+    if (ctx.volumes) volumeDirs = await ctx.volumes.setUp(pod, ctx.signal);
+  } catch (e) {
+    // The pod stays ContainerCreating; the sync is retried with backoff (upstream FailedMount).
+    const err = e as Error & { reason?: string };
+    ctx.events.event(pod, 'Warning', err.reason ?? 'FailedMount', err.message);
+    throw e;
+  }
   if (!sandbox || sandbox.state !== 'ready') {
     // A sandbox that died takes its containers with it; the next attempt starts them again.
     if (sandbox) for (const s of sandboxes) await ctx.runtime.stopPodSandbox(s.id);
