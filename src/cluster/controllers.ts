@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { ApiClient } from '../client/index.js';
-import { InformerSet, runController, runLeaderElection, silentLogger, sleep, realClock, type ControllerSpec, type Logger } from '../controller-runtime/index.js';
+import { consoleLogger, InformerSet, runController, runLeaderElection, silentLogger, sleep, realClock, type ControllerSpec, type Logger } from '../controller-runtime/index.js';
 import { garbageCollector } from '../controllers/garbage-collector/index.js';
 import { namespaceController } from '../controllers/namespace/index.js';
 import { provisionerController } from '../controllers/provisioner/index.js';
@@ -23,6 +23,8 @@ export type ControllerFactory = (client: ApiClient, informers: InformerSet) => C
 export interface ControllerOptions {
   /** Where local-path volumes live (`<data-dir>/volumes`). */
   readonly localPathRoot?: string;
+  /** The node Immediate-class local-path volumes are pinned to. */
+  readonly immediateNode?: string;
   readonly logger?: Logger;
 }
 
@@ -31,7 +33,7 @@ export function defaultControllers(cluster: ClusterContext, opts: ControllerOpti
   const logger = opts.logger;
   return [
     namespaceController, garbageCollector, serviceAccountController, rootCaPublisher(cluster.caPem),
-    pvBinder, provisionerController({ root: opts.localPathRoot }), pvcProtection, pvProtection,
+    pvBinder, provisionerController({ root: opts.localPathRoot, immediateNode: opts.immediateNode }), pvcProtection, pvProtection,
     (client, informers) => schedulerController(client, informers, { logger }),
     (client, informers) => statefulSetController(client, informers, { logger }),
   ];
@@ -47,7 +49,15 @@ export function controllerManager(opts: ControllerOptions & { controllers?: read
         // Every informer and worker listens on this one signal.
         setMaxListeners(0, leading);
         const informers = new InformerSet(client, { logger: opts.logger ?? silentLogger });
-        const specs = (opts.controllers ?? defaultControllers(cluster, opts)).map((f) => f(client, informers));
+        const specs = (opts.controllers ?? defaultControllers(cluster, opts)).map((f, i) => {
+          try {
+            return f(client, informers);
+          } catch (e) {
+            // A controller that cannot even be built must not take the others down silently.
+            (opts.logger ?? consoleLogger).error('controller could not be created', { index: i, error: (e as Error).message });
+            throw e;
+          }
+        });
         informers.start(leading);
         await Promise.all(specs.map((s) => runController({ ...s, logger: opts.logger ?? s.logger, metrics }, leading)));
         await informers.stopped();

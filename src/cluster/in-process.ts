@@ -3,6 +3,9 @@ import type { ApiServer } from '../apiserver/index.js';
 import { createClient, createInProcessTransport, type ApiClient, type WatchEvent } from '../client/index.js';
 import type { KubeObject } from '../core/index.js';
 
+// Plain requests are never cancelled; one shared signal saves an AbortController per call.
+const NEVER = new AbortController().signal;
+
 export function inProcessClient(api: ApiServer, user = { name: 'system:admin', groups: ['system:masters'] }, userAgent = 'berth'): ApiClient {
   return createClient(createInProcessTransport({
     async request(req) {
@@ -10,7 +13,7 @@ export function inProcessClient(api: ApiServer, user = { name: 'system:admin', g
       const result = await api.handle({
         verb: req.verb, type: req.type, namespace: req.namespace, name: req.name, subresource: req.subresource,
         query: req.query ?? {}, body: req.body, patchType: req.patchType, user, warnings, userAgent,
-      }, new AbortController().signal);
+      }, NEVER);
       if (result.kind === 'object') return result.object;
       if (result.kind === 'list') return result.list as unknown as KubeObject;
       throw new Error('unexpected watch result for a request');

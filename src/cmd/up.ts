@@ -40,7 +40,7 @@ export async function up(opts: UpOptions): Promise<void> {
   try {
     cluster = await startCluster({
       storeUrl, pkiDir: p.pki, host, port, log: (m) => console.error(m),
-      components: [controllerManager({ localPathRoot: join(dataDir, 'volumes') }), ...nodes],
+      components: [controllerManager({ localPathRoot: join(dataDir, 'volumes'), immediateNode: nodeNames[0] }), ...nodes],
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
