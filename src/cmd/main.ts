@@ -16,7 +16,7 @@ program.command('up')
   .option('--store <url>', 'sqlite://PATH (default: <data-dir>/state.db)')
   .option('--merge-kubeconfig', 'also add a "berth" context to ~/.kube/config (or $KUBECONFIG) and make it current')
   .option('--context <name>', 'name of the kubeconfig context', 'berth')
-  .option('--runtime <runtime>', 'sim: pods are simulated, no root needed', 'sim')
+  .option('--runtime <runtime>', 'linux: real pods with runc (needs root); sim: simulated pods, no root needed', 'linux')
   .option('--nodes <n>', 'number of simulated nodes (--runtime sim)', '1')
   .action(async (o) => { await up(o); });
 

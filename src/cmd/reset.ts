@@ -1,6 +1,7 @@
 // `berth reset`: remove a data directory (objects, volumes, certificates) after asking.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+import { stopLeftoverPods } from '../cluster/index.js';
 import { paths, resolveDataDir } from './data-dir.js';
 
 export async function reset(opts: { dataDir?: string; yes?: boolean }): Promise<number> {
@@ -20,6 +21,8 @@ export async function reset(opts: { dataDir?: string; yes?: boolean }): Promise<
     rl.close();
     if (!/^y(es)?$/i.test(answer.trim())) { console.log('aborted'); return 1; }
   }
+  // Pods of a real node outlive `berth up`; stop them before their files go.
+  await stopLeftoverPods(dataDir, (m) => console.log(m));
   rmSync(dataDir, { recursive: true, force: true });
   console.log(`removed ${dataDir}`);
   return 0;

@@ -2,8 +2,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { controllerManager, mergeKubeconfig, startCluster, writeKubeconfig } from '../cluster/index.js';
-import { simNodeName, simNodes, type AgentComponent } from '../kubelet/index.js';
+import {
+  controllerManager, linuxNodeSet, localPodStreams, mergeKubeconfig, simNodeSet, startCluster, writeKubeconfig, type NodeSet,
+} from '../cluster/index.js';
+import { formatPreflight, preflight } from '../kubelet/index.js';
 import { waitForNodes } from './ready.js';
 import { paths, resolveDataDir } from './data-dir.js';
 import { parseListen } from './listen.js';
@@ -18,9 +20,16 @@ export interface UpOptions {
   nodes?: string;
 }
 
-function nodeComponents(runtime: string, count: number): AgentComponent[] {
-  if (runtime === 'sim') return simNodes(count);
-  throw new Error(`--runtime ${runtime} is not available in this build; use --runtime sim (pods run as simulations, no root needed)`);
+async function nodeSet(runtime: string, count: number, dataDir: string): Promise<NodeSet> {
+  if (runtime === 'sim') return simNodeSet(count);
+  if (runtime !== 'linux') throw new Error(`--runtime must be linux or sim, got "${runtime}"`);
+  const problems = await preflight();
+  if (problems.length) {
+    console.error(`berth: the linux runtime cannot run pods on this machine:\n${formatPreflight(problems)}\n`);
+    console.error('To try Berth without root or these packages, run pods as simulations: berth up --runtime sim');
+    process.exit(1);
+  }
+  return linuxNodeSet(dataDir);
 }
 
 export async function up(opts: UpOptions): Promise<void> {
@@ -30,17 +39,18 @@ export async function up(opts: UpOptions): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const { host, port } = parseListen(opts.listen ?? '127.0.0.1:6443');
   const storeUrl = opts.store ?? `sqlite://${p.db}`;
-  const runtime = opts.runtime ?? 'sim';
+  const runtime = opts.runtime ?? 'linux';
   const nodeCount = Number(opts.nodes ?? 1);
   if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 100) throw new Error(`--nodes must be a whole number from 1 to 100, got "${opts.nodes}"`);
   if (nodeCount > 1 && runtime !== 'sim') throw new Error('--nodes greater than 1 needs --runtime sim (one real node per machine)');
-  const nodes = nodeComponents(runtime, nodeCount);
-  const nodeNames = Array.from({ length: nodeCount }, (_, i) => simNodeName(i));
+  const nodes = await nodeSet(runtime, nodeCount, dataDir);
+  const nodeNames = nodes.names;
   let cluster;
   try {
     cluster = await startCluster({
       storeUrl, pkiDir: p.pki, host, port, log: (m) => console.error(m),
-      components: [controllerManager({ localPathRoot: join(dataDir, 'volumes'), immediateNode: nodeNames[0] }), ...nodes],
+      components: [controllerManager({ localPathRoot: join(dataDir, 'volumes'), immediateNode: nodeNames[0] }), ...nodes.components],
+      podStreams: localPodStreams((n) => nodes.runtimeOf(n)),
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -11,3 +11,8 @@ export {
   type RuntimeVersion, type SandboxConfig, type SandboxFilter, type SandboxState, type SandboxStatus, type SimBehaviour, type SimRecord,
   type SimRuntimeOptions, type StateStore,
 } from './runtime/index.js';
+export {
+  LinuxRuntime, linuxRuntime, preflight, formatPreflight, RUNTIME_PACKAGES,
+  execInContainer, portForward, containerLog, followContainerLog, type LinuxRuntimeOptions, type PreflightProblem,
+} from './runtime/linux/index.js';
+export { volumeManager, VolumeError, type VolumeManagerOptions } from './volume-manager/index.js';

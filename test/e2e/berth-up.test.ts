@@ -12,7 +12,7 @@ import { ok } from './helpers.js';
 const BERTH = join(import.meta.dirname, '..', '..', 'bin', 'berth');
 
 function up(dataDir: string): Promise<{ child: ChildProcess; output: () => string; kubeconfig: string }> {
-  const child = spawn(BERTH, ['up', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BERTH, ['up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--runtime', 'sim'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (out += c));
@@ -65,7 +65,7 @@ describe('berth up', () => {
   it('says clearly when the address is taken', async () => {
     const first = await up(join(dir, 'a'));
     const port = /API:\s+https:\/\/127\.0\.0\.1:(\d+)/.exec(first.output())![1];
-    const clash = await runProcess(BERTH, ['up', '--data-dir', join(dir, 'b'), '--listen', `127.0.0.1:${port}`]);
+    const clash = await runProcess(BERTH, ['up', '--data-dir', join(dir, 'b'), '--listen', `127.0.0.1:${port}`, '--runtime', 'sim']);
     assert.equal(clash.code, 1);
     assert.match(clash.stderr, new RegExp(`127\\.0\\.0\\.1:${port} is already in use`));
     assert.equal(await stop(first.child), 0);
