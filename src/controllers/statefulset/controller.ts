@@ -11,13 +11,14 @@
 //   writes status if it changed (also after a failed step), truncates history, and then
 //   throws the step's error (retried with back-off) or asks to run again when pods are about
 //   to become available (minReadySeconds) or an unconfirmed write might hide a change.
+import { performance } from 'node:perf_hooks';
 import type { StatefulSetStatus } from 'kubernetes-types/apps/v1.js';
 import {
   ControllerRevisions, labelSelectorAsSelector, PersistentVolumeClaims, Pods, StatefulSets, type Selector,
 } from '../../core/index.js';
 import type { ApiClient } from '../../client/index.js';
 import {
-  consoleLogger, type ControllerSpec, type InformerSet, type Logger, type Reconciler, type Request,
+  consoleLogger, type ControllerSpec, type InformerSet, type Logger, type Reconciler, type Request, type Result,
 } from '../../controller-runtime/index.js';
 import { createEventRecorder } from './events.js';
 import { Expectations } from './expectations.js';
@@ -29,12 +30,22 @@ import { PodControl } from './pod-control.js';
 import type { RevisionObject } from './revision.js';
 import { completeRollingUpdate, needsWrite, serialisable, writeStatus } from './status.js';
 import { syncStatefulSet, type SyncOutcome } from './sync.js';
+import { Verdicts } from './verdicts.js';
 
 export const CONTROLLER_NAME = 'statefulset-controller';
 const CONTROLLER_UID_INDEX = 'statefulset-controller/controller-uid';
 const ORPHAN_INDEX = 'statefulset-controller/orphans-by-namespace';
 const WORKERS = 5;
 const STALE_CLAIM_RECHECK_MS = 1000;
+/**
+ * A sync reads every pod of its set, and every pod event asks for one; during a storm of pod
+ * events a big set would be synced back to back and starve the rest of the process (API
+ * server, scheduler, node agents share it). So after a sync that cost c ms the next one waits
+ * until c ms have passed: at most half the time goes to one set. Cheap syncs never wait.
+ */
+const THROTTLE_ABOVE_MS = 2;
+/** Syncs are timed by the wall clock (they await the API), so the wait is capped. */
+const THROTTLE_MAX_MS = 100;
 
 export interface StatefulSetControllerOptions {
   readonly logger?: Logger;
@@ -61,11 +72,17 @@ export function statefulSetController(client: ApiClient, informers: InformerSet,
   pods.onChange((c) => podExp.observe(c));
   claims.onChange((c) => claimExp.observe(c));
   const lastWrites = new Map<string, LastWrite>();
-  sets.onChange((c) => { if (!c.new && c.old) lastWrites.delete(c.old.metadata?.uid ?? ''); });
+  const lastSync = new Map<string, { end: number; cost: number }>();
+  sets.onChange((c) => {
+    if (c.new || !c.old) return;
+    lastWrites.delete(c.old.metadata?.uid ?? '');
+    lastSync.delete(c.old.metadata?.uid ?? '');
+  });
 
   const recorder = createEventRecorder(client, CONTROLLER_NAME, logger, now);
   const control = new PodControl(client, claims.lister, podExp, claimExp, recorder);
   const history = new History(client, revisions.lister);
+  const verdicts = new Verdicts(control.claimByKey);
   const selectors = new WeakMap<SetObject, Selector | null>();
   const selectorOf = (set: SetObject): Selector | null => {
     let s = selectors.get(set);
@@ -92,27 +109,39 @@ export function statefulSetController(client: ApiClient, informers: InformerSet,
       if (!selector) return {};
       const uid = set.metadata?.uid ?? '';
       const ns = set.metadata?.namespace ?? '';
-
-      const revs = history.list(set, selector);
-      await history.adoptOrphans(set, revs);
-      const candidates = [...pods.lister.byIndex(CONTROLLER_UID_INDEX, uid), ...pods.lister.byIndex(ORPHAN_INDEX, ns)];
-      const claimed = await claimPods(client, set, selector, candidates);
-      const { objects: owned, pending } = podExp.overlay(claimed, (p) => controllerRefOf(p)?.uid === uid);
-
-      const { current, update, collisionCount } = await history.revisions(set, revs);
-      const t = now();
-      const outcome = await syncStatefulSet(control, set, current, update, collisionCount, owned, t);
-      let error = outcome.error;
+      const last = lastSync.get(uid);
+      const wait = last && last.cost > THROTTLE_ABOVE_MS ? last.end + Math.min(last.cost, THROTTLE_MAX_MS) - performance.now() : 0;
+      if (wait > 0) return { requeueAfterMs: Math.ceil(wait) };
+      const began = performance.now();
       try {
-        await recordStatus(set, outcome.status);
-      } catch (e) {
-        error ??= e as Error;
+        return await sync(set, selector, uid, ns);
+      } finally {
+        const end = performance.now();
+        lastSync.set(uid, { end, cost: end - began });
       }
-      await history.truncate(set, owned, revs, [current, update]);
-      if (error) throw error;
-      return { requeueAfterMs: requeueAfter(set, owned, outcome, pending, t) };
     },
   };
+
+  async function sync(set: SetObject, selector: Selector, uid: string, ns: string): Promise<Result> {
+    const revs = history.list(set, selector);
+    await history.adoptOrphans(set, revs);
+    const candidates = [...pods.lister.byIndex(CONTROLLER_UID_INDEX, uid), ...pods.lister.byIndex(ORPHAN_INDEX, ns)];
+    const claimed = await claimPods(client, set, selector, candidates);
+    const { objects: owned, pending } = podExp.overlay(claimed, (p) => controllerRefOf(p)?.uid === uid);
+
+    const { current, update, collisionCount } = await history.revisions(set, revs);
+    const t = now();
+    const outcome = await syncStatefulSet(control, verdicts, set, current, update, collisionCount, owned, t);
+    let error = outcome.error;
+    try {
+      await recordStatus(set, outcome.status);
+    } catch (e) {
+      error ??= e as Error;
+    }
+    await history.truncate(set, owned, revs, [current, update]);
+    if (error) throw error;
+    return { requeueAfterMs: requeueAfter(set, owned, outcome, pending, t) };
+  }
 
   async function recordStatus(set: SetObject, status: StatefulSetStatus): Promise<void> {
     completeRollingUpdate(set, status);

@@ -55,7 +55,9 @@ export class Expectations<T extends KubeObject> {
   }
 
   /** The cache's objects (for one owner) corrected by what this controller did. */
-  overlay(objects: readonly T[], belongs: (o: T) => boolean): { objects: T[]; pending: boolean } {
+  overlay(objects: readonly T[], belongs: (o: T) => boolean): { objects: readonly T[]; pending: boolean } {
+    // Most syncs find nothing unconfirmed: no copy, no keys.
+    if (!this.created.size && !this.deletedUids.size) return { objects, pending: false };
     const now = this.now();
     let pending = false;
     const out: T[] = [];

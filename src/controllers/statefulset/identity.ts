@@ -8,7 +8,7 @@
 // - newStatefulSetPod builds a pod from a template the way upstream does: template labels,
 //   annotations and finalizers, the identity labels on top, hostname/subdomain set once, one
 //   claim volume per volumeClaimTemplate, a controller ref to the set (A6-A11, B5).
-// - claimsFor builds the claims of one ordinal: template copy, name `<tpl>-<set>-<n>`, labels
+// - claimFor builds the claim of one template and ordinal: template copy, name `<tpl>-<set>-<n>`, labels
 //   = template labels overwritten by selector.matchLabels (B1-B4).
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { PersistentVolumeClaim, Pod, PodSpec, Volume } from 'kubernetes-types/core/v1.js';
@@ -27,13 +27,19 @@ export const SET_KIND = 'StatefulSet';
 const ORDINAL_NAME = /^(.*)-([0-9]+)$/;
 const MAX_INT32 = 2 ** 31 - 1;
 
-/** [parent, ordinal]; ['', -1] when the name has no ordinal suffix. */
-export function parentAndOrdinal(name: string): [string, number] {
+const parsed = new Map<string, readonly [string, number]>();
+
+/** [parent, ordinal]; ['', -1] when the name has no ordinal suffix. Memoised: every sync asks for every pod. */
+export function parentAndOrdinal(name: string): readonly [string, number] {
+  let r = parsed.get(name);
+  if (r) return r;
   const m = ORDINAL_NAME.exec(name);
-  if (!m) return ['', -1];
-  const n = Number(m[2]);
+  const n = m ? Number(m[2]) : -1;
   // Go's ParseInt(…, 10, 32) fails past int32: the parent still parses, the ordinal does not.
-  return [m[1], Number.isSafeInteger(n) && n <= MAX_INT32 ? n : -1];
+  r = m ? [m[1], Number.isSafeInteger(n) && n <= MAX_INT32 ? n : -1] : ['', -1];
+  if (parsed.size >= 1 << 16) parsed.clear();
+  parsed.set(name, r);
+  return r;
 }
 
 export const ordinalOf = (pod: KubeObject): number => parentAndOrdinal(pod.metadata?.name ?? '')[1];
@@ -69,9 +75,14 @@ export function identityMatches(set: SetObject, pod: KubeObject): boolean {
 export function storageMatches(set: SetObject, pod: PodObject): boolean {
   const ordinal = ordinalOf(pod);
   if (ordinal < 0) return false;
-  const volumes = new Map((pod.spec?.volumes ?? []).map((v) => [v.name, v]));
+  const volumes = pod.spec?.volumes ?? [];
   return (set.spec?.volumeClaimTemplates ?? []).every((t) =>
-    volumes.get(t.metadata?.name ?? '')?.persistentVolumeClaim?.claimName === claimName(set, t, ordinal));
+    volumes.find((v) => v.name === t.metadata?.name)?.persistentVolumeClaim?.claimName === claimName(set, t, ordinal));
+}
+
+/** The names of the claims of `ordinal`, in template order. */
+export function claimNames(set: SetObject, ordinal: number): string[] {
+  return (set.spec?.volumeClaimTemplates ?? []).map((t) => claimName(set, t, ordinal));
 }
 
 /** Sets name, namespace and the identity labels (A7, A8) on a pod the caller owns. */
@@ -131,20 +142,18 @@ export function newStatefulSetPod(set: SetObject, ordinal: number, revision: str
   return pod;
 }
 
-/** The claims of `ordinal`, keyed by template name (B1-B4). */
+/** The claim of one template for `ordinal` (B1-B4). */
+export function claimFor(set: SetObject, template: PersistentVolumeClaim, ordinal: number): ClaimObject {
+  const { status: _status, ...rest } = structuredClone(template) as ClaimObject & { status?: unknown };
+  const meta = (rest.metadata = { ...rest.metadata });
+  meta.name = claimName(set, template, ordinal);
+  meta.namespace = set.metadata?.namespace;
+  meta.labels = { ...meta.labels, ...set.spec?.selector?.matchLabels };
+  if (!Object.keys(meta.labels).length) delete meta.labels;
+  return { ...rest, apiVersion: 'v1', kind: 'PersistentVolumeClaim' } as ClaimObject;
+}
+
+/** The claims of `ordinal`, keyed by template name. */
 export function claimsFor(set: SetObject, ordinal: number): Map<string, ClaimObject> {
-  const out = new Map<string, ClaimObject>();
-  for (const t of set.spec?.volumeClaimTemplates ?? []) {
-    const claim = structuredClone(t) as ClaimObject;
-    const { status: _status, ...rest } = claim as ClaimObject & { status?: unknown };
-    const meta = (rest.metadata = { ...rest.metadata });
-    meta.name = claimName(set, t, ordinal);
-    meta.namespace = set.metadata?.namespace;
-    meta.labels = { ...meta.labels, ...set.spec?.selector?.matchLabels };
-    if (!Object.keys(meta.labels).length) delete meta.labels;
-    rest.apiVersion = 'v1';
-    rest.kind = 'PersistentVolumeClaim';
-    out.set(t.metadata?.name ?? '', rest as ClaimObject);
-  }
-  return out;
+  return new Map((set.spec?.volumeClaimTemplates ?? []).map((t) => [t.metadata?.name ?? '', claimFor(set, t, ordinal)]));
 }

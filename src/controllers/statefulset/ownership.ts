@@ -18,13 +18,23 @@ import { aggregate } from './pod-control.js';
 
 const controllerOf = (pod: PodObject) => pod.metadata?.ownerReferences?.find((r) => r.controller);
 
+/** Selector results per cached (immutable) pod object: every sync asks again for every pod. */
+const matched = new WeakMap<PodObject, { selector: Selector; set: string; result: boolean }>();
+
 export async function claimPods(client: ApiClient, set: SetObject, selector: Selector, candidates: readonly PodObject[]): Promise<PodObject[]> {
   const uid = set.metadata?.uid;
   const deleting = !!set.metadata?.deletionTimestamp;
   const claimed: PodObject[] = [];
   const errors: Error[] = [];
   let canAdopt: Promise<void> | undefined;
-  const matches = (pod: PodObject) => selector.matches(pod.metadata?.labels) && isMemberOf(set, pod);
+  const setName = set.metadata?.name ?? '';
+  const matches = (pod: PodObject) => {
+    const m = matched.get(pod);
+    if (m && m.selector === selector && m.set === setName) return m.result;
+    const result = selector.matches(pod.metadata?.labels) && isMemberOf(set, pod);
+    matched.set(pod, { selector, set: setName, result });
+    return result;
+  };
 
   for (const pod of candidates) {
     const ref = controllerOf(pod);

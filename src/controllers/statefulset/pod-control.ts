@@ -19,7 +19,7 @@ import type { Lister } from '../../controller-runtime/index.js';
 import type { EventRecorder } from './events.js';
 import type { Expectations } from './expectations.js';
 import {
-  claimsFor, identityMatches, ordinalOf, setRef, storageMatches, updateIdentity, updateStorage,
+  claimFor, claimName, claimNames, identityMatches, ordinalOf, setRef, storageMatches, updateIdentity, updateStorage,
   type ClaimObject, type PodObject, type SetObject,
 } from './identity.js';
 import { claimIsStale, claimOwnerRefs, hasUnexpectedController, isClaimOwnerUpToDate, wantedOwners } from './retention.js';
@@ -43,9 +43,11 @@ export class PodControl {
   ) {}
 
   getClaim(namespace: string | undefined, name: string): ClaimObject | undefined {
-    const key = keyString({ namespace, name });
-    return this.claims.get(key) ?? this.claimExp.createdObject(key);
+    return this.claimByKey(keyString({ namespace, name }));
   }
+
+  /** A claim by `namespace/name`: the cache's, or one this controller just created. */
+  readonly claimByKey = (key: string): ClaimObject | undefined => this.claims.get(key) ?? this.claimExp.createdObject(key);
 
   async createPod(set: SetObject, pod: PodObject): Promise<PodObject> {
     try {
@@ -126,17 +128,16 @@ export class PodControl {
   }
 
   claimsMatchRetention(set: SetObject, pod: PodObject): boolean {
-    for (const claim of claimsFor(set, ordinalOf(pod)).values()) {
-      const live = this.getClaim(claim.metadata?.namespace, claim.metadata!.name!);
+    for (const name of claimNames(set, ordinalOf(pod))) {
+      const live = this.getClaim(set.metadata?.namespace, name);
       if (live && !isClaimOwnerUpToDate(live, set, pod)) return false;
     }
     return true;
   }
 
   async updateClaimsForRetention(set: SetObject, pod: PodObject): Promise<void> {
-    for (const claim of claimsFor(set, ordinalOf(pod)).values()) {
-      const name = claim.metadata!.name!;
-      const live = this.getClaim(claim.metadata?.namespace, name);
+    for (const name of claimNames(set, ordinalOf(pod))) {
+      const live = this.getClaim(set.metadata?.namespace, name);
       if (!live) continue;
       if (hasUnexpectedController(live, set, pod)) {
         this.recorder.record(eventRef(set), 'Warning', 'ConflictingController',
@@ -159,8 +160,8 @@ export class PodControl {
 
   /** B20: whether a claim of this (not yet created) pod still belongs to an earlier pod. */
   podClaimIsStale(set: SetObject, pod: PodObject): boolean {
-    for (const claim of claimsFor(set, ordinalOf(pod)).values()) {
-      const live = this.getClaim(claim.metadata?.namespace, claim.metadata!.name!);
+    for (const name of claimNames(set, ordinalOf(pod))) {
+      const live = this.getClaim(set.metadata?.namespace, name);
       if (live && claimIsStale(live, set, pod)) return true;
     }
     return false;
@@ -168,10 +169,12 @@ export class PodControl {
 
   private async createClaims(set: SetObject, pod: PodObject): Promise<void> {
     const errors: Error[] = [];
-    for (const claim of claimsFor(set, ordinalOf(pod)).values()) {
-      const name = claim.metadata!.name!;
-      let existing = this.getClaim(claim.metadata?.namespace, name);
+    const ordinal = ordinalOf(pod);
+    for (const template of set.spec?.volumeClaimTemplates ?? []) {
+      const name = claimName(set, template, ordinal);
+      let existing = this.getClaim(set.metadata?.namespace, name);
       if (!existing) {
+        const claim = claimFor(set, template, ordinal);
         // Claims the policy wants owned by the set get the ref at once: one write instead of two.
         if (wantedOwners(set, pod).set) claim.metadata!.ownerReferences = [setRef(set)];
         try {

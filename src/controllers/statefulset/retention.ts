@@ -17,11 +17,20 @@ import {
 type Policy = 'Retain' | 'Delete';
 interface Owner { apiVersion: string; kind: string; obj: SetObject | PodObject }
 
-export function retentionPolicy(set: SetObject): { whenDeleted: Policy; whenScaled: Policy } {
-  const p = set.spec?.persistentVolumeClaimRetentionPolicy;
-  // Unknown values are treated as Retain, as upstream does.
-  const norm = (v?: string): Policy => (v === 'Delete' ? 'Delete' : 'Retain');
-  return { whenDeleted: norm(p?.whenDeleted), whenScaled: norm(p?.whenScaled) };
+interface RetentionPolicy { readonly whenDeleted: Policy; readonly whenScaled: Policy }
+const policies = new WeakMap<object, RetentionPolicy>();
+// Unknown values are treated as Retain, as upstream does.
+const norm = (v?: string): Policy => (v === 'Delete' ? 'Delete' : 'Retain');
+
+/** The set's policy, Retain/Retain when unset; memoised per (immutable) spec object. */
+export function retentionPolicy(set: SetObject): RetentionPolicy {
+  const spec = set.spec ?? {};
+  let p = policies.get(spec);
+  if (!p) {
+    const raw = set.spec?.persistentVolumeClaimRetentionPolicy;
+    policies.set(spec, (p = { whenDeleted: norm(raw?.whenDeleted), whenScaled: norm(raw?.whenScaled) }));
+  }
+  return p;
 }
 
 const isRetainAll = (set: SetObject) => {
@@ -66,6 +75,8 @@ function hasNonControllerOwner(claim: ClaimObject, set: SetObject, pod: PodObjec
 
 /** True when the claim's refs are what the policy wants, or when the claim must not be touched. */
 export function isClaimOwnerUpToDate(claim: ClaimObject, set: SetObject, pod: PodObject): boolean {
+  // The common case, checked on every claim of every sync: no refs, and none wanted.
+  if (!claim.metadata?.ownerReferences?.length && isRetainAll(set)) return true;
   const [s, p] = owners(set, pod);
   if (hasStaleOwnerRef(claim, s) || hasStaleOwnerRef(claim, p)) return true;
   if (hasUnexpectedController(claim, set, pod)) return !(hasOwnerRef(claim, s) || hasOwnerRef(claim, p));

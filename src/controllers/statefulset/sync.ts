@@ -16,8 +16,7 @@
 import type { StatefulSetStatus } from 'kubernetes-types/apps/v1.js';
 import { isNotFound } from '../../core/index.js';
 import {
-  endOrdinal, inOrdinalRange, newStatefulSetPod, ordinalOf, podRevision, startOrdinal,
-  identityMatches, storageMatches, type PodObject, type SetObject,
+  endOrdinal, inOrdinalRange, newStatefulSetPod, ordinalOf, podRevision, startOrdinal, type PodObject, type SetObject,
 } from './identity.js';
 import {
   isAvailable, isCreated, isFailed, isPending, isRunningAndReady, isSucceeded, isTerminating, isUnavailable,
@@ -25,6 +24,7 @@ import {
 import { aggregate, type PodControl } from './pod-control.js';
 import { applyRevision, type RevisionObject } from './revision.js';
 import { countReplicas } from './status.js';
+import type { Verdicts } from './verdicts.js';
 
 export const MAX_BATCH = 500;
 
@@ -35,15 +35,34 @@ export interface SyncOutcome {
   readonly waitsForStaleClaim?: boolean;
 }
 
-type Step = (i: number) => Promise<boolean>;
+/**
+ * One step of a pass: true asks a monotonic pass to stop. A step with nothing to do answers
+ * synchronously, so a sync over a thousand settled pods allocates no promise per pod.
+ */
+type Step = (i: number) => boolean | Promise<boolean>;
 
-/** Upstream slowStartBatch: batches of 1, 2, 4, … (at most MAX_BATCH); a failing batch ends it. */
-export async function slowStartBatch(count: number, fn: (i: number) => Promise<unknown>, initial = 1): Promise<Error | undefined> {
+/**
+ * Upstream slowStartBatch: batches of 1, 2, 4, … (at most MAX_BATCH) over every index, each
+ * batch's steps in parallel; a batch with a failure ends the run. A batch whose steps all
+ * answered synchronously is not waited for.
+ */
+export async function slowStartBatch(count: number, fn: (i: number) => unknown, initial = 1): Promise<Error | undefined> {
   let next = 0;
   for (let size = Math.min(count, initial); size > 0; size = Math.min(2 * size, count - next, MAX_BATCH)) {
-    const batch = Array.from({ length: size }, (_, k) => fn(next + k));
+    const pending: Promise<unknown>[] = [];
+    const errors: Error[] = [];
+    for (let k = 0; k < size; k++) {
+      try {
+        const r = fn(next + k);
+        if (r instanceof Promise) pending.push(r);
+      } catch (e) {
+        errors.push(asError(e));
+      }
+    }
     next += size;
-    const errors = (await Promise.allSettled(batch)).flatMap((r) => (r.status === 'rejected' ? [asError(r.reason)] : []));
+    if (pending.length) {
+      for (const r of await Promise.allSettled(pending)) if (r.status === 'rejected') errors.push(asError(r.reason));
+    }
     if (errors.length) return aggregate(errors);
   }
   return undefined;
@@ -54,7 +73,8 @@ async function runForAll(count: number, step: Step, monotonic: boolean): Promise
   if (monotonic) {
     for (let i = 0; i < count; i++) {
       try {
-        if (await step(i)) return { stop: true };
+        const r = step(i);
+        if (r instanceof Promise ? await r : r) return { stop: true };
       } catch (e) {
         return { stop: true, error: asError(e) };
       }
@@ -78,7 +98,7 @@ function newVersionedPod(currentSet: SetObject, updateSet: SetObject, current: s
   return atCurrent ? newStatefulSetPod(currentSet, ordinal, current) : newStatefulSetPod(updateSet, ordinal, update);
 }
 
-export async function syncStatefulSet(control: PodControl, set: SetObject, currentRev: RevisionObject, updateRev: RevisionObject,
+export async function syncStatefulSet(control: PodControl, verdicts: Verdicts, set: SetObject, currentRev: RevisionObject, updateRev: RevisionObject,
   collisionCount: number, pods: readonly PodObject[], now: number): Promise<SyncOutcome> {
   const currentSet = applyRevision(set, currentRev);
   const updateSet = applyRevision(set, updateRev);
@@ -105,44 +125,44 @@ export async function syncStatefulSet(control: PodControl, set: SetObject, curre
   const unavailable = (p: PodObject) => isUnavailable(p, minReady, now);
   const firstUnhealthy = replicas.find(unavailable) ?? [...condemned].reverse().find(unavailable);
   const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
+  const judge = verdicts.forSync(set, updateSet);
   let waitsForStaleClaim = false;
 
-  const processReplica: Step = async (i) => {
-    let pod = replicas[i];
+  /** The checks after creation and claims: wait (monotonic), or repair identity, storage and retention refs. */
+  const settle = (pod: PodObject): boolean | Promise<boolean> => {
+    if (monotonic && (isTerminating(pod) || !isRunningAndReady(pod) || !isAvailable(pod, minReady, now))) return true;
+    if (judge(pod).consistent) return false;
+    return control.updatePod(updateSet, pod).then(() => false);
+  };
+  const processReplica: Step = (i) => {
+    const pod = replicas[i];
     if (isFailed(pod) || isSucceeded(pod)) {
       // Recreated by a later sync, once the object is gone.
-      if (!isTerminating(pod)) await control.deletePod(set, pod);
-      return true;
+      return isTerminating(pod) ? true : control.deletePod(set, pod).then(() => true);
     }
-    let justCreated = false;
     if (!isCreated(pod)) {
       if (control.podClaimIsStale(set, pod)) { waitsForStaleClaim = true; return true; }
-      pod = replicas[i] = await control.createPod(set, pod);
-      if (monotonic) return true;
-      justCreated = true;
+      return control.createPod(set, pod).then((created) => {
+        replicas[i] = created;
+        return monotonic ? true : settle(created);
+      });
     }
-    if (isPending(pod) && !justCreated) await control.createMissingClaims(set, pod);
-    if (monotonic && (isTerminating(pod) || !isRunningAndReady(pod) || !isAvailable(pod, minReady, now))) return true;
-    if (identityMatches(set, pod) && storageMatches(set, pod) && control.claimsMatchRetention(updateSet, pod)) return false;
-    await control.updatePod(updateSet, pod);
-    return false;
+    if (isPending(pod) && !judge(pod).claimsComplete) return control.createMissingClaims(set, pod).then(() => settle(pod));
+    return settle(pod);
   };
   const pass1 = await runForAll(replicas.length, processReplica, monotonic);
   if (pass1.stop) return { status: status(), error: pass1.error, waitsForStaleClaim };
 
-  const fixClaims: Step = async (i) => {
-    if (!control.claimsMatchRetention(updateSet, condemned[i])) await control.updateClaimsForRetention(updateSet, condemned[i]);
-    return false;
-  };
+  const fixClaims: Step = (i) => (control.claimsMatchRetention(updateSet, condemned[i])
+    ? false : control.updateClaimsForRetention(updateSet, condemned[i]).then(() => false));
   const pass2 = await runForAll(condemned.length, fixClaims, monotonic);
   if (pass2.stop) return { status: status(), error: pass2.error };
 
-  const processCondemned: Step = async (i) => {
+  const processCondemned: Step = (i) => {
     const pod = condemned[i];
     if (isTerminating(pod)) return monotonic;
     if (monotonic && pod !== firstUnhealthy && (!isRunningAndReady(pod) || !isAvailable(pod, minReady, now))) return true;
-    await control.deletePod(set, pod);
-    return true;
+    return control.deletePod(set, pod).then(() => true);
   };
   const pass3 = await runForAll(condemned.length, processCondemned, monotonic);
   if (pass3.stop) return { status: status(), error: pass3.error };

@@ -1,0 +1,117 @@
+// StatefulSets at scale, end to end on a sim node: a Parallel StatefulSet of N replicas with
+// one claim each (default class local-path, WaitForFirstConsumer) on a cluster started here as
+// `berth up --runtime sim` runs it (SQLite file store, every default controller, one sim node
+// agent); time until every pod exists, every claim is Bound and every pod is Ready, and the
+// set's status says so; then an OrderedReady set of M replicas until Ready. Beside a baseline
+// measured in the same run: creating the same N claims and N pods directly, 64 requests in
+// flight, on an identical cluster with no controllers and no node. Prints figures and the
+// process RSS (control plane and sim node together); asserts nothing.
+//   node --import tsx bench/statefulset.ts [N] [M]        (default 1,000 and 100)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { controllerManager, startCluster, type Component, type RunningCluster } from '../src/cluster/index.js';
+import { silentLogger } from '../src/controller-runtime/index.js';
+import {
+  Namespaces, PersistentVolumeClaims, Pods, StatefulSets, type KubeObject, type ResourceType,
+} from '../src/core/index.js';
+import { simNodes } from '../src/kubelet/index.js';
+
+const N = Number(process.argv[2] ?? 1000);
+const M = Number(process.argv[3] ?? 100);
+const IN_FLIGHT = 64;
+const LIMIT_MS = Number(process.env.BENCH_LIMIT_MS ?? 300_000);
+const dir = mkdtempSync(join(tmpdir(), 'berth-bench-statefulset-'));
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const rss = () => `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`;
+
+const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.9.1', volumeMounts: [{ name: 'www', mountPath: '/usr/share/nginx/html' }] }] } };
+const claimSpec = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
+const sts = (name: string, replicas: number, policy: string): KubeObject => ({
+  apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name, namespace: name },
+  spec: {
+    replicas, serviceName: name, podManagementPolicy: policy, selector: { matchLabels: { app: 'web' } }, template,
+    volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: claimSpec }],
+  },
+});
+
+async function start(name: string, components: Component[]): Promise<RunningCluster> {
+  return startCluster({ storeUrl: `sqlite://${join(dir, `${name}.db`)}`, port: 0, components });
+}
+
+async function namespace(c: RunningCluster, name: string): Promise<void> {
+  await c.client.create(Namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+}
+
+/** Calls fn(i) for i < n with IN_FLIGHT calls at a time. */
+async function inFlight(n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => { for (let i = next++; i < n; i = next++) await fn(i); }));
+}
+
+/** Watches one kind in a namespace until `done` says so; returns when it did, or throws at the limit. */
+function watchUntil(c: RunningCluster, type: ResourceType, ns: string, rv: string, seen: (o: KubeObject) => boolean): Promise<number> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), LIMIT_MS);
+  return (async () => {
+    try {
+      for await (const ev of c.client.watch<KubeObject>(type, { namespace: ns, resourceVersion: rv }, abort.signal)) {
+        if ((ev.type === 'ADDED' || ev.type === 'MODIFIED') && seen(ev.object)) return performance.now();
+      }
+      throw new Error(`gave up on ${type.plural} after ${secs(LIMIT_MS)}`);
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
+  })();
+}
+
+const isReady = (o: KubeObject) => (o.status as { conditions?: { type: string; status: string }[] } | undefined)
+  ?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
+
+/** Times one StatefulSet from creation: pods created, claims Bound, pods Ready, status. */
+async function timeSet(c: RunningCluster, name: string, replicas: number, policy: string): Promise<Record<string, number>> {
+  await namespace(c, name);
+  const rv = (await c.client.list(Pods, { namespace: name })).metadata.resourceVersion ?? '0';
+  const created = new Set<string>(), ready = new Set<string>(), bound = new Set<string>();
+  const podsCreated = watchUntil(c, Pods, name, rv, (o) => { created.add(o.metadata!.name!); return created.size === replicas; });
+  const podsReady = watchUntil(c, Pods, name, rv, (o) => { if (isReady(o)) ready.add(o.metadata!.name!); return ready.size === replicas; });
+  const claimsBound = watchUntil(c, PersistentVolumeClaims, name, rv, (o) => {
+    if ((o.status as { phase?: string } | undefined)?.phase === 'Bound') bound.add(o.metadata!.name!);
+    return bound.size === replicas;
+  });
+  const statusReady = watchUntil(c, StatefulSets, name, rv, (o) => (o.status as { readyReplicas?: number } | undefined)?.readyReplicas === replicas);
+  const t0 = performance.now();
+  await c.client.create(StatefulSets, sts(name, replicas, policy));
+  const [p, b, r, s] = await Promise.all([podsCreated, claimsBound, podsReady, statusReady]);
+  return { created: p - t0, bound: b - t0, ready: r - t0, status: s - t0 };
+}
+
+try {
+  const base = await start('baseline', []);
+  await namespace(base, 'bench');
+  const b0 = performance.now();
+  await inFlight(N, (i) => base.client.create(PersistentVolumeClaims, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: `www-web-${i}`, namespace: 'bench', labels: { app: 'web' } }, spec: claimSpec }));
+  await inFlight(N, (i) => base.client.create(Pods, {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: `web-${i}`, namespace: 'bench', labels: { app: 'web' } },
+    spec: { ...template.spec, volumes: [{ name: 'www', persistentVolumeClaim: { claimName: `www-web-${i}` } }] },
+  }));
+  const baseline = performance.now() - b0;
+  await base.stop();
+  console.log(`baseline: ${N} claims + ${N} pods created directly (no controllers, no node) in ${secs(baseline)}`);
+
+  const c = await start('sim', [
+    ...simNodes(1, { logger: silentLogger }),
+    controllerManager({ localPathRoot: join(dir, 'volumes'), logger: silentLogger, leaderElection: false }),
+  ]);
+  const par = await timeSet(c, 'parallel', N, 'Parallel');
+  console.log(`Parallel, ${N} replicas with a claim each: all pods created in ${secs(par.created)} (${(par.created / baseline).toFixed(2)}x baseline),`
+    + ` all claims Bound in ${secs(par.bound)}, all pods Ready in ${secs(par.ready)}, status ${N}/${N} in ${secs(par.status)}; process RSS ${rss()}`);
+  const ord = await timeSet(c, 'ordered', M, 'OrderedReady');
+  console.log(`OrderedReady, ${M} replicas with a claim each: all Ready in ${secs(ord.ready)} (${(ord.ready / M).toFixed(0)} ms per pod),`
+    + ` status ${M}/${M} in ${secs(ord.status)}; process RSS ${rss()}`);
+  await c.stop();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
