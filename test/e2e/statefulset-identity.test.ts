@@ -3,7 +3,7 @@
 // deleted blocking its pod with the upstream event, and a set being deleted creating nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Events, PersistentVolumeClaims, Pods, StatefulSets, type KubeObject } from '../../src/core/index.js';
+import { ControllerRevisions, Events, PersistentVolumeClaims, Pods, StatefulSets, type KubeObject } from '../../src/core/index.js';
 import type { TestCluster } from '../../src/testing/index.js';
 import { eventually } from './helpers.js';
 import {
@@ -126,6 +126,47 @@ describe('StatefulSet identity and ownership', () => {
     await readySet('held', 'h', 1);
     const claim = await c().get(PersistentVolumeClaims, { namespace: 'held', name: 'www-h-0' });
     assert.notEqual(claim.metadata!.uid, old.metadata!.uid, 'a new claim');
+  });
+
+  it('gives a Pending pod back a claim that went missing (B9)', async () => {
+    const kubeletHeld = new FakeKubelet(c(), 'miss');
+    namespaces.push('miss');
+    await createNamespace(c(), 'miss');
+    kubeletHeld.hold.add('m-0');
+    stops.push(() => kubeletHeld.stop());
+    kubeletHeld.start();
+    await create('miss', StatefulSets, sts('m', 1, {}, true));
+    const first = await eventually(() => c().get(PersistentVolumeClaims, { namespace: 'miss', name: 'www-m-0' }).catch(() => undefined), 'claim');
+    await eventually(async () => (await podsOf(c(), 'miss')).length === 1, 'pod');
+    await c().delete(PersistentVolumeClaims, { namespace: 'miss', name: 'www-m-0' });
+    await releaseClaims(c(), 'miss');
+    // Claims wake no set (B10): the next pod event does.
+    await c().patch(Pods, { namespace: 'miss', name: 'm-0' }, 'merge', { metadata: { annotations: { touched: 'yes' } } });
+    const again = await eventually(() => c().get(PersistentVolumeClaims, { namespace: 'miss', name: 'www-m-0' }).catch(() => undefined), 'claim recreated');
+    assert.notEqual(again.metadata!.uid, first.metadata!.uid);
+  });
+
+  it('adopts the pods and revisions an orphaning delete left behind when the set comes back (A17, H5, H8)', async () => {
+    await setUp('orph');
+    await create('orph', StatefulSets, sts('r', 2));
+    const before = await readySet('orph', 'r', 2);
+    const pods = new Map((await podsOf(c(), 'orph')).map((p) => [p.metadata!.name!, p.metadata!.uid!]));
+    await c().delete(StatefulSets, { namespace: 'orph', name: 'r' }, { propagationPolicy: 'Orphan' });
+    await eventually(async () => (await podsOf(c(), 'orph')).every((p) => !p.metadata!.ownerReferences), 'pods orphaned');
+    const revs = await eventually(async () => {
+      const items = (await c().list(ControllerRevisions, { namespace: 'orph' })).items;
+      return items.length === 1 && !items[0].metadata!.ownerReferences ? items : undefined;
+    }, 'revision orphaned');
+    const set = await create('orph', StatefulSets, sts('r', 2));
+    const after = await readySet('orph', 'r', 2);
+    assert.equal(after.status?.replicas, 2);
+    assert.equal((after.status as { updateRevision?: string }).updateRevision, (before.status as { updateRevision?: string }).updateRevision);
+    for (const p of await podsOf(c(), 'orph')) {
+      assert.equal(p.metadata!.uid, pods.get(p.metadata!.name!), `${p.metadata!.name} kept`);
+      assert.equal(p.metadata!.ownerReferences?.[0]?.uid, set.metadata!.uid);
+    }
+    const adopted = (await c().list(ControllerRevisions, { namespace: 'orph' })).items;
+    assert.deepEqual(adopted.map((r) => [r.metadata!.name, r.metadata!.ownerReferences?.[0]?.uid]), [[revs[0].metadata!.name, set.metadata!.uid]]);
   });
 
   it('creates nothing for a set that is being deleted (C3, H4)', async () => {
