@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { KUBE_GIT_VERSION } from '../apiserver/index.js';
 import { imageList, imageLoad, imagePull, imageRemove } from './image.js';
+import { demo } from './demo/run.js';
 import { reset } from './reset.js';
 import { status } from './status.js';
 import { up } from './up.js';
@@ -19,6 +20,16 @@ program.command('up')
   .option('--runtime <runtime>', 'linux: real pods with runc (needs root); sim: simulated pods, no root needed', 'linux')
   .option('--nodes <n>', 'number of simulated nodes (--runtime sim)', '1')
   .action(async (o) => { await up(o); });
+
+program.command('demo')
+  .description('run the seed walkthrough: a StatefulSet whose pods get their own data back after deletion')
+  .option('--data-dir <dir>', 'keep the demo cluster here (default: a temporary directory, removed afterwards)')
+  .option('--keep', 'leave the cluster running at the end, to explore it with kubectl')
+  .option('--runtime <runtime>', 'linux (real pods, needs root) or sim', 'linux')
+  .option('--pull', 'try to pull nginx:1.9.1 from its registry before building a local one')
+  .option('--listen <host:port>', 'API server address', '127.0.0.1:0')
+  // Exit explicitly: the node's runtime keeps file watchers open on purpose (pods outlive berth).
+  .action(async (o) => { process.exit(await demo(o)); });
 
 program.command('status')
   .description('show whether Berth runs for a data directory and how healthy it is')
