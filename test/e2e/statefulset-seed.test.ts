@@ -138,6 +138,9 @@ describe('StatefulSet web from the seed (OrderedReady)', () => {
     assert.deepEqual(events.log, ['delete web-4', 'delete web-3', 'delete web-2', 'delete web-1']);
     const claims = (await cluster.client.list(PersistentVolumeClaims, { namespace: NS })).items.map((c) => c.metadata!.name).sort();
     assert.deepEqual(claims, ['www-web-0', 'www-web-1', 'www-web-2', 'www-web-3', 'www-web-4']);
+    const deletes = (await cluster.client.list<KubeObject & { reason?: string; message?: string }>(Events, { namespace: NS })).items
+      .filter((e) => e.reason === 'SuccessfulDelete').map((e) => e.message).sort();
+    assert.deepEqual(deletes, [1, 2, 3, 4].map((i) => `delete Pod web-${i} in StatefulSet web successful`));
     const st = (await eventually(async () => { const s = await sts(); return (s.status as { replicas?: number }).replicas === 1 ? s : undefined; }, 'status')).status!;
     assert.deepEqual([st.replicas, st.readyReplicas, st.currentReplicas, st.updatedReplicas], [1, 1, 1, 1]);
   });
