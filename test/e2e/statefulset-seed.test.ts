@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ControllerRevisions, Events, PersistentVolumeClaims, Pods, StatefulSets, type KubeObject } from '../../src/core/index.js';
-import type { TestCluster } from '../../src/testing/index.js';
+import { KUBECTL_VERSIONS, type TestCluster } from '../../src/testing/index.js';
 import { eventually, ok, SEED, tableRows } from './helpers.js';
 import { createNamespace, deleteNamespace, FakeKubelet, isReady, PodEvents, podsOf, startStatefulSetCluster } from './statefulset-helpers.js';
 
@@ -46,10 +46,12 @@ describe('StatefulSet web from the seed (OrderedReady)', () => {
     assert.deepEqual(events.log.slice(0, 4), ['add web-0', 'ready web-0', 'add web-1', 'ready web-1']);
     const out = ok(await k(['rollout', 'status', 'sts/web', '-n', NS, '--timeout=30s']), 'rollout status');
     assert.match(out, /partitioned roll out complete: 2 new pods have been updated/);
-    const rows = tableRows(ok(await k(['get', 'sts', '-n', NS])));
-    assert.deepEqual(rows[0], ['NAME', 'READY', 'AGE']);
-    assert.equal(rows[1][0], 'web');
-    assert.equal(rows[1][1], '2/2');
+    for (const version of KUBECTL_VERSIONS) {
+      const rows = tableRows(ok(await cluster.kubectl(version)(['get', 'sts', '-n', NS]), `kubectl 1.${version} get sts`));
+      assert.deepEqual(rows[0], ['NAME', 'READY', 'AGE']);
+      assert.deepEqual(rows[1].slice(0, 2), ['web', '2/2']);
+      assert.match(ok(await cluster.kubectl(version)(['rollout', 'status', 'sts/web', '-n', NS])), /partitioned roll out complete/);
+    }
   });
 
   it('gives each pod its identity, claim volume and owner', async () => {
