@@ -2,7 +2,7 @@
 // text itself (repeated keys; for JSON patches, operations with unknown members), as upstream's
 // strict unmarshalling of the patch does. Bodies arrive as text over HTTP and as values from
 // the in-process transport; values have no duplicates to report.
-import { badRequest, decodeYaml, duplicateFieldErrors } from '../../core/index.js';
+import { badRequest, decodeYaml, duplicateFieldErrors, exceedsMaxDepth } from '../../core/index.js';
 
 export type PatchKind = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -16,6 +16,16 @@ const MAX_JSON_PATCH_OPERATIONS = 10_000;
 const JSON_PATCH_MEMBERS = new Set(['op', 'path', 'from', 'value']);
 
 export function parsePatchBody(kind: PatchKind, body: unknown, collectStrict: boolean): PatchBody {
+  const parsed = parseByKind(kind, body, collectStrict);
+  // Patching and field tracking recurse over the patch: bound it before they start, as the
+  // body decoder bounds objects (a deeper patch would overflow the stack: a 500, or worse).
+  if (exceedsMaxDepth(parsed.value)) {
+    throw badRequest(`${kind === 'strategic' ? '' : kind === 'apply' ? 'error decoding YAML: ' : 'error decoding patch: '}exceeded max depth`);
+  }
+  return parsed;
+}
+
+function parseByKind(kind: PatchKind, body: unknown, collectStrict: boolean): PatchBody {
   if (kind === 'apply') return parseApplyBody(body, collectStrict);
   let value = body;
   let strict: string[] = [];

@@ -8,3 +8,4 @@ export {
   type Decoded, type DuplicateSource, type FieldValidation,
 } from './decode.js';
 export { decodeYaml, decodeYamlObject, parseYamlDocuments, type YamlDocument } from './yaml.js';
+export { exceedsMaxDepth, MAX_DEPTH } from './walk.js';

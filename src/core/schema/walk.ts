@@ -16,7 +16,28 @@ export class DepthExceeded extends Error {
 }
 
 const MAX_STRICT_ERRORS = 100; // as upstream caps them
-const MAX_DEPTH = 10_000;
+
+/**
+ * How deep a body may nest. Go's scanner stops at 10 000 levels; Berth stops at 1 000 because
+ * what runs after decoding (patches, managed fields) recurses on the JS stack and overflows it
+ * near 2 000 levels: a RangeError at best, a fatal out-of-memory at worst (V8 compiling a regexp
+ * with the stack nearly spent). No served kind's schema comes close; only raw JSON fields can.
+ */
+export const MAX_DEPTH = 500;
+
+/** Whether a parsed value nests deeper than `limit` containers (iterative: it cannot overflow). */
+export function exceedsMaxDepth(value: unknown, limit = MAX_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
 
 export class Walk {
   /** Strict errors in order, deduplicated (upstream dedupes identical messages). */

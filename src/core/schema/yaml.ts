@@ -8,6 +8,7 @@ import {
 } from 'yaml';
 import { badRequest } from '../errors.js';
 import { decodeParsed, type Decoded, type FieldValidation } from './decode.js';
+import { MAX_DEPTH } from './walk.js';
 import type { KindDefinition } from './definitions.js';
 
 export interface YamlDocument {
@@ -30,6 +31,9 @@ const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 
 /** Parses every document of a YAML stream (empty documents skipped); 400 on a syntax error. */
 export function parseYamlDocuments(text: string): YamlDocument[] {
+  // The parser recurses once per flow level ("[[[[..."): past a few hundred it runs the stack
+  // dry, so such nesting is refused before parsing, at the limit objects have anyway.
+  if (flowDepthExceeds(text, MAX_DEPTH)) throw yamlError('exceeded max depth');
   const out: YamlDocument[] = [];
   for (const doc of parseAllDocuments(text, OPTIONS)) {
     const err = doc.errors[0];
@@ -85,6 +89,23 @@ function walk(node: unknown, path: string, out: Map<string, string[]>, repeats: 
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => walk(item as YamlNode, `${path}[${i}]`, out, repeats));
   }
+}
+
+/**
+ * Whether `[`/`{` nest deeper than `limit` outside quoted scalars and comments. Conservative:
+ * brackets inside plain or block scalars count too, which only matters for absurd documents.
+ */
+function flowDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '[' || c === '{') { if (++depth > limit) return true; }
+    else if (c === ']' || c === '}') { if (depth > 0) depth--; }
+    else if (c === '"') { for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++; }
+    else if (c === "'") { for (i++; i < text.length; i++) if (text[i] === "'") { if (text[i + 1] === "'") i++; else break; } }
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) { while (i < text.length && text[i] !== '\n') i++; }
+  }
+  return false;
 }
 
 /** Upstream's wording: `error converting YAML to JSON: yaml: line 4: <what>`. */
