@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/core/schema/definitions.json'] },
+  { ignores: ['dist/**', 'node_modules/**', '.scratch*/**', 'src/core/schema/definitions.json'] },
   ...tseslint.configs.recommended,
   {
     rules: {
