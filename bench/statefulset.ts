@@ -2,10 +2,12 @@
 // one claim each (default class local-path, WaitForFirstConsumer) on a cluster started here as
 // `berth up --runtime sim` runs it (SQLite file store, every default controller, one sim node
 // agent); time until every pod exists, every claim is Bound and every pod is Ready, and the
-// set's status says so; then an OrderedReady set of M replicas until Ready. Beside a baseline
+// set's status says so; then an OrderedReady set of M replicas until Ready. Beside baselines
 // measured in the same run: creating the same N claims and N pods directly, 64 requests in
-// flight, on an identical cluster with no controllers and no node. Prints figures and the
-// process RSS (control plane and sim node together); asserts nothing.
+// flight, on an identical cluster with no controllers and no node; and the same direct
+// creations on a fresh full cluster, until every claim is Bound and every pod Ready (what
+// the rest of the system costs without a StatefulSet). Prints figures and the process RSS
+// (control plane and sim node together); asserts nothing.
 //   node --import tsx bench/statefulset.ts [N] [M]        (default 1,000 and 100)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,17 +72,38 @@ function watchUntil(c: RunningCluster, type: ResourceType, ns: string, rv: strin
 const isReady = (o: KubeObject) => (o.status as { conditions?: { type: string; status: string }[] } | undefined)
   ?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
 
+/** Creates N claims and N pods like the set's, directly, IN_FLIGHT at a time. */
+async function createDirectly(c: RunningCluster, ns: string): Promise<void> {
+  await inFlight(N, (i) => c.client.create(PersistentVolumeClaims, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: `www-web-${i}`, namespace: ns, labels: { app: 'web' } }, spec: claimSpec }));
+  await inFlight(N, (i) => c.client.create(Pods, {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: `web-${i}`, namespace: ns, labels: { app: 'web' } },
+    spec: { ...template.spec, volumes: [{ name: 'www', persistentVolumeClaim: { claimName: `www-web-${i}` } }] },
+  }));
+}
+
+/** Watches pods and claims of a namespace from now; resolves when `replicas` of each are created, Bound, Ready. */
+function progress(c: RunningCluster, name: string, rv: string, replicas: number) {
+  const created = new Set<string>(), ready = new Set<string>(), bound = new Set<string>();
+  return {
+    podsCreated: watchUntil(c, Pods, name, rv, (o) => { created.add(o.metadata!.name!); return created.size === replicas; }),
+    podsReady: watchUntil(c, Pods, name, rv, (o) => { if (isReady(o)) ready.add(o.metadata!.name!); return ready.size === replicas; }),
+    claimsBound: watchUntil(c, PersistentVolumeClaims, name, rv, (o) => {
+      if ((o.status as { phase?: string } | undefined)?.phase === 'Bound') bound.add(o.metadata!.name!);
+      return bound.size === replicas;
+    }),
+  };
+}
+
+const fullCluster = (name: string) => start(name, [
+  ...simNodes(1, { logger: silentLogger }),
+  controllerManager({ localPathRoot: join(dir, `volumes-${name}`), logger: silentLogger, leaderElection: false }),
+]);
+
 /** Times one StatefulSet from creation: pods created, claims Bound, pods Ready, status. */
 async function timeSet(c: RunningCluster, name: string, replicas: number, policy: string): Promise<Record<string, number>> {
   await namespace(c, name);
   const rv = (await c.client.list(Pods, { namespace: name })).metadata.resourceVersion ?? '0';
-  const created = new Set<string>(), ready = new Set<string>(), bound = new Set<string>();
-  const podsCreated = watchUntil(c, Pods, name, rv, (o) => { created.add(o.metadata!.name!); return created.size === replicas; });
-  const podsReady = watchUntil(c, Pods, name, rv, (o) => { if (isReady(o)) ready.add(o.metadata!.name!); return ready.size === replicas; });
-  const claimsBound = watchUntil(c, PersistentVolumeClaims, name, rv, (o) => {
-    if ((o.status as { phase?: string } | undefined)?.phase === 'Bound') bound.add(o.metadata!.name!);
-    return bound.size === replicas;
-  });
+  const { podsCreated, podsReady, claimsBound } = progress(c, name, rv, replicas);
   const statusReady = watchUntil(c, StatefulSets, name, rv, (o) => (o.status as { readyReplicas?: number } | undefined)?.readyReplicas === replicas);
   const t0 = performance.now();
   await c.client.create(StatefulSets, sts(name, replicas, policy));
@@ -92,22 +115,28 @@ try {
   const base = await start('baseline', []);
   await namespace(base, 'bench');
   const b0 = performance.now();
-  await inFlight(N, (i) => base.client.create(PersistentVolumeClaims, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: `www-web-${i}`, namespace: 'bench', labels: { app: 'web' } }, spec: claimSpec }));
-  await inFlight(N, (i) => base.client.create(Pods, {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: `web-${i}`, namespace: 'bench', labels: { app: 'web' } },
-    spec: { ...template.spec, volumes: [{ name: 'www', persistentVolumeClaim: { claimName: `www-web-${i}` } }] },
-  }));
+  await createDirectly(base, 'bench');
   const baseline = performance.now() - b0;
   await base.stop();
   console.log(`baseline: ${N} claims + ${N} pods created directly (no controllers, no node) in ${secs(baseline)}`);
 
-  const c = await start('sim', [
-    ...simNodes(1, { logger: silentLogger }),
-    controllerManager({ localPathRoot: join(dir, 'volumes'), logger: silentLogger, leaderElection: false }),
-  ]);
+  const direct = await fullCluster('direct');
+  await namespace(direct, 'direct');
+  const drv = (await direct.client.list(Pods, { namespace: 'direct' })).metadata.resourceVersion ?? '0';
+  const dp = progress(direct, 'direct', drv, N);
+  const d0 = performance.now();
+  await createDirectly(direct, 'direct');
+  const [dBound, dReady] = await Promise.all([dp.claimsBound, dp.podsReady]);
+  await dp.podsCreated;
+  await direct.stop();
+  console.log(`without a StatefulSet: the same claims and pods created directly on a full cluster: all claims Bound in ${secs(dBound - d0)},`
+    + ` all pods Ready in ${secs(dReady - d0)}`);
+
+  const c = await fullCluster('sim');
   const par = await timeSet(c, 'parallel', N, 'Parallel');
   console.log(`Parallel, ${N} replicas with a claim each: all pods created in ${secs(par.created)} (${(par.created / baseline).toFixed(2)}x baseline),`
-    + ` all claims Bound in ${secs(par.bound)}, all pods Ready in ${secs(par.ready)}, status ${N}/${N} in ${secs(par.status)}; process RSS ${rss()}`);
+    + ` all claims Bound in ${secs(par.bound)}, all pods Ready in ${secs(par.ready)} (${(par.ready / (dReady - d0)).toFixed(2)}x without a StatefulSet),`
+    + ` status ${N}/${N} in ${secs(par.status)}; process RSS ${rss()}`);
   const ord = await timeSet(c, 'ordered', M, 'OrderedReady');
   console.log(`OrderedReady, ${M} replicas with a claim each: all Ready in ${secs(ord.ready)} (${(ord.ready / M).toFixed(0)} ms per pod),`
     + ` status ${M}/${M} in ${secs(ord.status)}; process RSS ${rss()}`);
