@@ -76,7 +76,7 @@ export class Walk {
 
   value(node: Node, v: unknown): unknown {
     switch (node.k) {
-      case 'string': return typeof v === 'string' ? v : this.#typeError(v, node.go);
+      case 'string': return typeof v === 'string' ? wellFormed(v) : this.#typeError(v, node.go);
       case 'bool': return typeof v === 'boolean' ? v : this.#typeError(v, node.go);
       case 'float': return typeof v === 'number' ? v : this.#typeError(v, node.go);
       case 'int':
@@ -206,6 +206,11 @@ function zero(node: Node): unknown {
     case 'struct': return {};
     default: return null;
   }
+}
+
+/** A lone surrogate (a `\ud800` escape) becomes U+FFFD, as Go's decoder makes it; keys built from such text stay valid UTF-16. */
+function wellFormed(s: string): string {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 /** Keys in a raw JSON value; throws DepthExceeded past Go's nesting limit. */

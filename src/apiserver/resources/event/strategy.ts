@@ -1,9 +1,12 @@
-// core/v1 Event strategy: upstream applies only its lenient legacy checks to v1 events (no
-// name or ObjectMeta validation): namespace agreement, and reporting fields for new-style events.
+// core/v1 Event strategy: upstream applies only its lenient legacy checks to v1 events
+// (namespace agreement, reporting fields for new-style events), then the generic ObjectMeta
+// checks every kind gets, whose name rule is the loosest: one URL path segment.
 import type { Event } from 'kubernetes-types/core/v1.js';
 import { Events, type KubeObject } from '../../../core/index.js';
 import { field, type FieldError } from '../../../core/index.js';
-import { isDNS1123Subdomain, isQualifiedName } from '../../../core/validation/index.js';
+import {
+  isDNS1123Subdomain, isQualifiedName, nameIsPathSegment, validateObjectMeta, validateObjectMetaUpdate,
+} from '../../../core/validation/index.js';
 import type { ResourceStrategy } from '../../registry/strategy.js';
 
 export type EventObject = Event & KubeObject;
@@ -38,9 +41,13 @@ export const eventStrategy: Omit<ResourceStrategy<EventObject>, 'table' | 'selec
   generation: false,
   defaults() {},
   prepareForCreate() {},
-  validate: (ev) => validateEvent(ev),
+  // Upstream reports the kind's own errors alone, and the generic ones only when there are none.
+  validate: (ev) => {
+    const errs = validateEvent(ev);
+    return errs.length ? errs : validateObjectMeta(ev.metadata, { namespaced: true, nameValidator: nameIsPathSegment });
+  },
   prepareForUpdate() {},
-  validateUpdate: (next) => validateEvent(next),
+  validateUpdate: (next, prev) => [...validateObjectMetaUpdate(next.metadata, prev.metadata), ...validateEvent(next)],
   // No status subresource: a status write can only touch metadata.
   prepareForStatusUpdate(next, prev) {
     for (const k of Object.keys(next)) if (k !== 'metadata') delete next[k];
