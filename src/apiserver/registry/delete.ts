@@ -3,7 +3,7 @@
 import {
   ApiError, badRequest, conflict, type KubeObject, type ResourceType,
 } from '../../core/index.js';
-import { rfc3339 } from './meta.js';
+import { rfc3339, sameObject } from './meta.js';
 import { hasSpecFinalizers, type Registry, type WriteOptions } from './registry.js';
 
 export interface DeleteOptions {
@@ -70,6 +70,8 @@ export async function deleteObject(reg: Registry, type: ResourceType, namespace:
     }
 
     if (pending) {
+      // A repeated delete of an object already terminating changes nothing: no write, no event.
+      if (current.metadata?.deletionTimestamp && sameObject(next, current)) return { object: current, deleted: false };
       if (write.dryRun) return { object: next, deleted: false };
       try {
         const stored = await reg.replaceInternal(type, next, Number(current.metadata?.resourceVersion));

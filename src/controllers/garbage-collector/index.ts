@@ -67,6 +67,8 @@ export function garbageCollector(client: ApiClient, informers: InformerSet): Con
       for (const ref of refs) if (!(await ownerExists(client, byType, obj, ref))) absent.push(ref);
       if (!absent.length) return {};
       if (absent.length === refs.length) {
+        // Already going (finalizers or grace hold it): deleting again would change nothing.
+        if (meta.deletionTimestamp && !meta.finalizers?.includes(FOREGROUND)) return {};
         await ignoreNotFound(client.delete(type, key(obj), { propagationPolicy: 'Background', preconditions: { uid: meta.uid } }));
       } else {
         const gone = new Set(absent.map((r) => r.uid));
