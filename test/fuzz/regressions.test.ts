@@ -1,7 +1,10 @@
 // Minimal reproducers of server errors the fuzz test found, kept as plain tests:
 // - an Event named with '/' (or a lone surrogate) reached the store and came back as 500
 //   "store key is not well-formed UTF-16": upstream runs the path-segment name check on every
-//   kind (events included), and its JSON decoder turns a lone surrogate escape into U+FFFD.
+//   kind (events included), and its JSON decoder turns a lone surrogate escape into U+FFFD;
+// - a JSON patch moving the document root into /kind built a cycle: 500 "Converting circular
+//   structure to JSON"; upstream's json-patch refuses a move or copy from the root, or into the
+//   moved value's own subtree (422).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestCluster, type TestCluster } from '../../src/testing/index.js';
@@ -28,6 +31,20 @@ describe('fuzz regressions', () => {
     // Anything else goes, as upstream: v1 events have no name format beyond that.
     const loose = await call(c, 'POST', EVENTS, event('Web-0.Äpfel_1'));
     assert.equal(loose.status, 201, loose.text);
+  });
+
+  it('refuses a JSON patch that moves a value into itself, or from the root, with 422', async () => {
+    const CMS = '/api/v1/namespaces/default/configmaps';
+    assert.equal((await call(c, 'POST', CMS, '{"metadata":{"name":"jp"},"data":{"a":"1"}}')).status, 201);
+    for (const ops of [
+      [{ op: 'move', path: '/kind', from: '' }], [{ op: 'copy', path: '/data/x', from: '' }], [{ op: 'move', path: '/data/a/b', from: '/data' }],
+    ]) {
+      const r = await call(c, 'PATCH', `${CMS}/jp`, JSON.stringify(ops), { 'Content-Type': 'application/json-patch+json' });
+      assert.equal(r.status, 422, `${JSON.stringify(ops)}: ${r.text}`);
+      assert.match(r.json.message, /operation does not apply: doc is missing (from|destination) path/);
+    }
+    const ok = await call(c, 'PATCH', `${CMS}/jp`, '[{"op":"move","path":"/data/b","from":"/data/a"}]', { 'Content-Type': 'application/json-patch+json' });
+    assert.deepEqual(ok.json.data, { b: '1' });
   });
 
   it('stores a lone surrogate escape as U+FFFD, as Go decodes it', async () => {

@@ -9,6 +9,7 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
       throw badRequest(`the JSON patch operation at index ${i} is invalid: missing "op"`);
     }
   }
+  checkFromPaths(ops as { op: string; path?: unknown; from?: unknown }[]);
   try {
     return fjp.applyPatch(structuredClone(target), ops as fjp.Operation[], true, false).newDocument;
   } catch (e) {
@@ -18,5 +19,20 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
       throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: testing value ${err.operation?.path ?? ''} failed: test operation failed`);
     }
     throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${message}`);
+  }
+}
+
+/**
+ * Moves and copies the library would carry out but upstream's json-patch refuses: from the
+ * document root (it finds no parent there), and a move into the moved value's own subtree (the
+ * source is gone before the destination is looked up). The library would build a cycle there.
+ */
+function checkFromPaths(ops: readonly { op: string; path?: unknown; from?: unknown }[]): void {
+  for (const op of ops) {
+    if ((op.op !== 'move' && op.op !== 'copy') || typeof op.from !== 'string' || typeof op.path !== 'string') continue;
+    const missing = (what: string, p: string) =>
+      new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${op.op} operation does not apply: doc is missing ${what} path: ${p}`);
+    if (op.from === '') throw missing('from', op.from);
+    if (op.op === 'move' && op.path.startsWith(`${op.from}/`)) throw missing('destination', op.path);
   }
 }
