@@ -37,7 +37,7 @@ export async function linuxNodeSet(dataDir: string, opts: { clusterDNS?: string[
         volumes: volumeManager({ client, root: join(dataDir, 'pods') }),
         clusterDNS: opts.clusterDNS, logger: opts.logger,
       });
-      return agent.run(client, signal);
+      return agent.run(client, signal).finally(() => runtime.close());
     },
   };
   return { names: [name], components: [component], runtimeOf: (n) => (n === name ? runtime : undefined) };

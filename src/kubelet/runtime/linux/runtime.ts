@@ -35,6 +35,8 @@ export interface LinuxRuntimeOptions {
   readonly bridge?: string;
   /** Program paths; default: looked up in PATH (catatonit also in /usr/libexec/podman). */
   readonly tools?: Partial<Tools>;
+  /** Cgroup holding all pods (like the kubelet's --cgroup-root); default `berth`. */
+  readonly cgroupParent?: string;
   /** Liveness sweep for watchEvents; default 2000 ms. */
   readonly sweepIntervalMs?: number;
 }
@@ -214,6 +216,8 @@ export class LinuxRuntime implements Runtime {
       const rec = file ? ctx.containers.get(String(file)) : undefined;
       if (rec) void ctr.refreshContainer(ctx, rec).then((changed) => { if (changed) this.hub.emit({ podUid: rec.podUid }); });
     });
+    // Watching for exits must never keep a process alive on its own.
+    this.watcher.unref();
   }
 
   /** What inotify cannot tell: pauses that died, containers whose conmon was killed. */
@@ -241,6 +245,7 @@ export class LinuxRuntime implements Runtime {
     };
     const ctx: RuntimeContext = {
       layout, tools, ipam: new Ipam(layout.ipam), bridge: this.opts.bridge ?? 'berth0', cgroupMode: await cgroupMode(),
+      cgroupParent: this.opts.cgroupParent ?? 'berth',
       images: this.opts.images, sandboxes: new Map(), containers: new Map(), notify: (podUid) => this.hub.emit({ podUid }),
     };
     for (const s of await loadAll<SandboxRecord>(layout.sandboxes, 'sandbox.json')) {
