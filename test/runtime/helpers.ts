@@ -48,22 +48,23 @@ export function imageSource(layer: string, config: Record<string, unknown> = {})
 }
 
 export interface Fixture {
-  dir: string; root: string; bridge: string; cidr: string; layer: string;
+  dir: string; root: string; bridge: string; cidr: string; layer: string; tag: string;
   runtime: LinuxRuntime;
   fresh(): LinuxRuntime;
 }
 
-/** A runtime over a private root, bridge `bt<tag>` and CIDR 10.250.<octet>.0/24 (nothing else on this host uses them). */
+/** A runtime over a private root, bridge `bt<tag><pid>` and CIDR 10.<200+pid%50>.<octet>.0/24, cgroups under `berth-test-<tag>-<pid>`. */
 export async function fixture(tag: string, octet: number): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), `berth-rt-${tag}-`));
   const layer = await busyboxLayer(dir);
   const root = join(dir, 'runtime');
-  const bridge = `bt${tag}`.slice(0, 15);
-  const cidr = `10.250.${octet}.0/24`;
-  const fresh = () => linuxRuntime({ root, images: imageSource(layer), bridge, sweepIntervalMs: 200 });
+  // Unique per process too: two runs of one file at once (two developers, or CI and a developer) must not share a bridge or subnet.
+  const bridge = `bt${tag}${process.pid % 10000}`.slice(0, 15);
+  const cidr = `10.${200 + (process.pid % 50)}.${octet}.0/24`;
+  const fresh = () => linuxRuntime({ root, images: imageSource(layer), bridge, cgroupParent: `berth-test-${tag}-${process.pid}`, sweepIntervalMs: 200 });
   const runtime = fresh();
   await runtime.updateRuntimeConfig({ podCIDR: cidr });
-  return { dir, root, bridge, cidr, layer, runtime, fresh };
+  return { dir, root, bridge, cidr, layer, tag, runtime, fresh };
 }
 
 let seq = 0;
@@ -87,20 +88,25 @@ export async function teardown(f: Fixture): Promise<string[]> {
   for (const s of await rt.listPodSandboxes()) await rt.removePodSandbox(s.id).catch(() => undefined);
   for (const s of await rt.listPodSandboxes()) await rt.removePodSandbox(s.id).catch((e: Error) => console.error('teardown:', e.message));
   rt.close();
-  const leaks = await leaksUnder(f.root);
+  const leaks = await leaksUnder(f.root, f.bridge, `berth-test-${f.tag}-${process.pid}`);
   try { execFileSync('ip', ['link', 'del', f.bridge], { stdio: 'ignore' }); } catch { /* already gone */ }
   await rm(f.dir, { recursive: true, force: true });
   return leaks;
 }
 
-export async function leaksUnder(root: string): Promise<string[]> {
+/**
+ * What is left of a runtime root: mounts and processes naming it, links on its bridge (and any
+ * pod link of this host whose bridge is gone), IPs, records, and cgroups under its parent.
+ * Scoped to the fixture, so tests of other files (or other people) running meanwhile do not count.
+ */
+export async function leaksUnder(root: string, bridge: string, cgroupParent: string): Promise<string[]> {
   const leaks: string[] = [];
   const mounts = await readFile('/proc/self/mountinfo', 'utf8');
   for (const l of mounts.split('\n')) if (l.includes(root)) leaks.push(`mount: ${l}`);
   const links = execFileSync('ip', ['-o', 'link', 'show']).toString();
   for (const l of links.split('\n')) {
     const name = /^\d+: ([^:@]+)/.exec(l)?.[1];
-    if (name?.startsWith('bth')) leaks.push(`link: ${name}`);
+    if (name?.startsWith('bth') && (l.includes(` master ${bridge} `) || !l.includes(' master '))) leaks.push(`link: ${name}`);
   }
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
@@ -113,7 +119,7 @@ export async function leaksUnder(root: string): Promise<string[]> {
     for (const id of await readdir(join(root, sub)).catch(() => [])) leaks.push(`${sub}/${id}`);
   }
   for (const h of await readdir('/sys/fs/cgroup').catch(() => [])) {
-    const found = execFileSync('find', [join('/sys/fs/cgroup', h), '-type', 'd', '-path', '*/berth/*'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    const found = execFileSync('find', [join('/sys/fs/cgroup', h), '-type', 'd', '-path', `*/${cgroupParent}/*`], { stdio: ['ignore', 'pipe', 'ignore'] })
       .toString().trim();
     if (found) for (const d of found.split('\n')) leaks.push(`cgroup: ${d}`);
   }

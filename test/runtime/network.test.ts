@@ -50,7 +50,7 @@ describe('linux runtime: pod network', { skip }, () => {
     const route = await f.runtime.createContainer(b, containerConfig('route', ['ip', 'route']));
     await f.runtime.startContainer(route);
     await exited(route);
-    assert.match(await containerLog(f.runtime, route), /^default via 10\.250\.212\.1 dev eth0/m);
+    assert.match(await containerLog(f.runtime, route), new RegExp(`^default via ${f.cidr.replace(/0\/24$/, '1').replace(/\./g, '\\.')} dev eth0`, 'm'));
   });
 
   it('keeps a pod port private to the pod when it listens on localhost', async () => {
@@ -85,14 +85,14 @@ describe('linux runtime: pod network', { skip }, () => {
   it('undoes a sandbox that fails half-way (no bridge): no pause, IP, link, cgroup or directory is left', async () => {
     const { execFileSync } = await import('node:child_process');
     const lonely = f.fresh();
-    const before = (await leaksUnder(f.root)).sort();
+    const before = (await leaksUnder(f.root, f.bridge, `berth-test-${f.tag}-${process.pid}`)).sort();
     execFileSync('ip', ['link', 'del', f.bridge]);
     try {
       await lonely.updateRuntimeConfig({ podCIDR: f.cidr }); // creates the bridge again...
       execFileSync('ip', ['link', 'del', f.bridge]); // ...which vanishes before the pod is wired
       await assert.rejects(lonely.runPodSandbox(sandboxConfig('half-way')), /pod veth|master|Cannot find device/i);
       assert.deepEqual(await lonely.listPodSandboxes({ podName: 'half-way' }), []);
-      assert.deepEqual((await leaksUnder(f.root)).sort(), before, 'the same processes, links, IPs, cgroups and records as before');
+      assert.deepEqual((await leaksUnder(f.root, f.bridge, `berth-test-${f.tag}-${process.pid}`)).sort(), before, 'the same processes, links, IPs, cgroups and records as before');
     } finally {
       await f.runtime.updateRuntimeConfig({ podCIDR: f.cidr });
       lonely.close();

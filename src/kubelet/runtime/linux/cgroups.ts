@@ -2,7 +2,8 @@
 // and removing the pod-level directories runc leaves behind. runc itself creates and removes
 // the per-container cgroups (linux.cgroupsPath) and applies linux.resources.
 //
-// cgroupsPath choice: on v1 and hybrid hosts a RELATIVE path (`berth/<sandbox>/<container>`),
+// cgroupsPath choice: on v1 and hybrid hosts a RELATIVE path (`<parent>/<sandbox>/<container>`,
+// parent `berth` unless configured),
 // which runc nests under its caller's cgroup in each hierarchy, so pods stay inside whatever
 // the agent itself is confined to (here: the agent's memory cgroup). On a pure v2 host a
 // relative path would put children under a cgroup that holds processes (the agent), which v2
@@ -46,8 +47,8 @@ export async function swapAccounting(mode: CgroupMode): Promise<boolean> {
 }
 
 /** The runc cgroupsPath for a container (or the pause) of a sandbox; see the contract above. */
-export function cgroupsPathFor(mode: CgroupMode, sandboxId: string, name: string): string {
-  const rel = `berth/${sandboxId.slice(0, 16)}/${name}`;
+export function cgroupsPathFor(mode: CgroupMode, parent: string, sandboxId: string, name: string): string {
+  const rel = `${parent}/${sandboxId.slice(0, 16)}/${name}`;
   return mode === 'v2' ? `/${rel}` : rel;
 }
 

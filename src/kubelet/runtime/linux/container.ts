@@ -77,7 +77,7 @@ export async function createContainer(ctx: RuntimeContext, sb: SandboxRecord, re
       etcFiles: ['hosts', 'hostname', 'resolv.conf'].map((name) => ({ name, path: join(ctx.layout.sandboxDir(sb.id), 'etc', name) })),
       volumes: config.mounts.map((m) => ({ containerPath: m.containerPath, hostPath: m.hostPath, readOnly: m.readOnly })),
       caps: effectiveCaps(sec.capabilities?.add, sec.capabilities?.drop, privileged, await boundingSet()), privileged,
-      resources: config.resources, cgroupsPath: cgroupsPathFor(ctx.cgroupMode, sb.id, rec.id), swapAccounting: await swapAccounting(ctx.cgroupMode),
+      resources: config.resources, cgroupsPath: cgroupsPathFor(ctx.cgroupMode, ctx.cgroupParent, sb.id, rec.id), swapAccounting: await swapAccounting(ctx.cgroupMode),
     });
     await writeJson(join(dir, 'bundle', 'config.json'), spec);
     const layers = [...image.layerDirs].reverse().join(':');
@@ -209,9 +209,20 @@ export async function refreshContainer(ctx: RuntimeContext, rec: ContainerRecord
 // refreshContainer changes the state behind TypeScript's narrowing: read it afresh.
 const exited = (rec: ContainerRecord): boolean => rec.state === 'exited';
 
+/** Polls until the record says exited (whoever noticed: this loop, the exit watcher, a sweep). */
+async function waitExited(ctx: RuntimeContext, rec: ContainerRecord, until: number, stepMs: number): Promise<boolean> {
+  for (;;) {
+    await refreshContainer(ctx, rec);
+    if (exited(rec)) return true;
+    if (Date.now() >= until) return false;
+    await sleep(stepMs);
+  }
+}
+
 /** Stop signal (image STOPSIGNAL or SIGTERM), up to `timeoutSeconds` of grace, then SIGKILL. */
 export async function stopContainer(ctx: RuntimeContext, rec: ContainerRecord, timeoutSeconds: number): Promise<void> {
-  if (await refreshContainer(ctx, rec) || rec.state === 'exited') return;
+  await refreshContainer(ctx, rec);
+  if (exited(rec)) return;
   if (rec.state === 'created') {
     // Started half-way (an agent crash between conmon and `runc start`): runc's init is waiting; end it.
     if (rec.proc) await runcDelete(ctx, rec.id);
@@ -223,13 +234,10 @@ export async function stopContainer(ctx: RuntimeContext, rec: ContainerRecord, t
   if (timeoutSeconds > 0) {
     await signalProc(rec.proc, signalName(rec.stopSignal));
     const until = Date.now() + timeoutSeconds * 1000;
-    while (Date.now() < until && !(await refreshContainer(ctx, rec))) await sleep(50);
-    if (exited(rec)) return;
+    if (await waitExited(ctx, rec, until, 50)) return;
   }
   await signalProc(rec.proc, 'SIGKILL');
-  const until = Date.now() + 10_000;
-  while (Date.now() < until && !(await refreshContainer(ctx, rec))) await sleep(20);
-  if (!exited(rec)) throw new Error(`container ${rec.id} (pid ${rec.proc?.pid}) did not exit after SIGKILL`);
+  if (!(await waitExited(ctx, rec, Date.now() + 10_000, 20))) throw new Error(`container ${rec.id} (pid ${rec.proc?.pid}) did not exit after SIGKILL`);
 }
 
 /** Stops if needed, then deletes runc's state (and with it the container's cgroups), files and log. */

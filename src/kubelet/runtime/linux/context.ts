@@ -31,6 +31,8 @@ export interface RuntimeContext {
   readonly ipam: Ipam;
   readonly bridge: string;
   readonly cgroupMode: CgroupMode;
+  /** Name of the cgroup that holds every pod of this runtime (below the agent's own cgroup on v1). */
+  readonly cgroupParent: string;
   readonly images: ImageSource;
   readonly sandboxes: Map<string, SandboxRecord>;
   readonly containers: Map<string, ContainerRecord>;

@@ -67,10 +67,22 @@ export class Layout {
   }
 }
 
+let tmpSeq = 0;
+
+/**
+ * Atomic write. Concurrent writers of one record each use their own temp file; a record whose
+ * directory is gone (removed meanwhile) is not written: removal wins over a late update.
+ */
 export async function writeJson(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(value, null, 1));
-  await rename(tmp, file);
+  const tmp = `${file}.tmp-${process.pid}-${tmpSeq++}`;
+  try {
+    await writeFile(tmp, JSON.stringify(value, null, 1));
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
 }
 
 export async function readJson<T>(file: string): Promise<T | undefined> {

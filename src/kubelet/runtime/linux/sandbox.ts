@@ -47,7 +47,7 @@ export async function startSandbox(ctx: RuntimeContext, rec: SandboxRecord, conf
     await writePodFiles(join(dir, 'etc'), config, rec.ips[0]);
     const spec = pauseSpec({
       rootfs: ctx.layout.pauseRootfs, hostname: config.hostname, hostNetwork: config.hostNetwork,
-      cgroupsPath: cgroupsPathFor(ctx.cgroupMode, rec.id, 'pause'),
+      cgroupsPath: cgroupsPathFor(ctx.cgroupMode, ctx.cgroupParent, rec.id, 'pause'),
     });
     await writeJson(join(dir, 'bundle', 'config.json'), spec);
     const pidFile = join(dir, 'pause.pid');
