@@ -142,6 +142,15 @@ describe('linux runtime: sandbox and container lifecycle', { skip }, () => {
     await f.runtime.stopContainer(stubborn, 1); // idempotent
   });
 
+  it('gives each container its own PID namespace, or the pod one with shareProcessNamespace', async () => {
+    const own = await f.runtime.runPodSandbox(sandboxConfig('pid-own'));
+    const a = await runToEnd(own, 'ps', ['sh', '-c', 'echo $$; ps -o pid,args | grep -c "[c]atatonit -P"']);
+    assert.equal(await a.log(), '1\n0\n', 'PID 1 of its own namespace; the pause is not visible');
+    const shared = await f.runtime.runPodSandbox(sandboxConfig('pid-shared', { shareProcessNamespace: true }));
+    const b = await runToEnd(shared, 'ps', ['sh', '-c', 'ps -o pid,args | grep "[c]atatonit -P"']);
+    assert.match(await b.log(), /^\s*1 \/catatonit -P$/m, 'the pause is PID 1 of the pod');
+  });
+
   it('is idempotent and cleans a whole pod: stop then remove, twice', async () => {
     const cfg = sandboxConfig('idem');
     const sb = await f.runtime.runPodSandbox(cfg);
