@@ -58,6 +58,24 @@ describe('linux runtime: exec, port-forward, logs', { skip }, () => {
     assert.match(err.text(), /no-such-binary.*not found/);
   });
 
+  it('ends the command inside the container when the session is aborted', async () => {
+    const ac = new AbortController();
+    const started = execInContainer(f.runtime, ctr, ['sh', '-c', 'echo $$ > /tmp/exec.pid; exec sleep 1000'], { tty: false, stdout: sink().stream, signal: ac.signal });
+    const pidOut = sink();
+    let pid = '';
+    for (let i = 0; i < 100 && !pid; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      await execInContainer(f.runtime, ctr, ['sh', '-c', 'cat /tmp/exec.pid 2>/dev/null'], { tty: false, stdout: pidOut.stream });
+      pid = pidOut.text().trim();
+    }
+    assert.ok(pid, 'the exec started');
+    ac.abort();
+    await started;
+    const left = sink();
+    await execInContainer(f.runtime, ctr, ['sh', '-c', `test -d /proc/${pid} && echo alive || echo gone`], { tty: false, stdout: left.stream });
+    assert.equal(left.text(), 'gone\n');
+  });
+
   it('runs with a tty and applies a resize', async () => {
     const out = sink();
     const stdin = new PassThrough();

@@ -8,6 +8,7 @@
 // a slow liveness sweep for what inotify cannot see (a pause that died, a conmon killed).
 import { randomBytes } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { normalizeImage } from '../sim/index.js';
 import {
@@ -82,7 +83,7 @@ export class LinuxRuntime implements Runtime {
     const rec: SandboxRecord = {
       id: newId(), podUid: config.podUid, podName: config.podName, podNamespace: config.podNamespace, attempt: config.attempt,
       hostNetwork: config.hostNetwork, sharePid: config.shareProcessNamespace === true, state: 'creating', createdAt: Date.now(),
-      ips: [], cgroupDirs: [], labels: { ...config.labels }, hostname: config.hostname,
+      ips: [], cgroupDirs: [], labels: { ...config.labels }, hostname: config.hostNetwork ? hostname() : config.hostname,
       logDir: join(ctx.layout.logs, `${config.podNamespace}_${config.podName}_${config.podUid}`),
     };
     ctx.sandboxes.set(rec.id, rec);

@@ -56,7 +56,11 @@ export async function execInContainer(rt: LinuxRuntime, containerId: string, com
   child.stderr.pipe(io.stderr ?? io.stdout, { end: false });
   child.stdin.on('error', () => undefined);
   if (io.stdin) io.stdin.pipe(child.stdin); else child.stdin.end();
-  const kill = () => child.kill('SIGKILL');
+  // Killing runc alone would orphan the command inside the container: end the command itself first.
+  const kill = () => {
+    void readFile(pidFile, 'utf8').then((pid) => { try { process.kill(Number(pid.trim()), 'SIGKILL'); } catch { /* gone */ } }, () => undefined)
+      .finally(() => child.kill('SIGKILL'));
+  };
   io.signal?.addEventListener('abort', kill, { once: true });
   if (io.tty && io.resize) void applyResizes(io.resize, pidFile);
   try {
