@@ -115,6 +115,13 @@ describe('bad input', () => {
     assert.equal(after.json.data.v, '2', 'the failed writes changed nothing');
   });
 
+  it('survives warnings and paths that are not plain ASCII', async () => {
+    const r = await call(c, 'POST', `${CMS}?dryRun=All`, JSON.stringify({ metadata: { name: 'utf' }, 名前: 1 }));
+    assert.equal(r.status, 201, r.text);
+    assert.match(String(r.headers.warning), /unknown field \\"\\u540d\\u524d\\"/);
+    status(await call(c, 'GET', '/api/v1/namespaces/default/pods/%ZZ'), 400, 'BadRequest', /invalid URL escape/);
+  });
+
   it('keeps serving and wrote nothing half-way', async () => {
     const list = await call(c, 'GET', CMS);
     assert.equal(list.status, 200);

@@ -9,7 +9,11 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, cont
   res.setHeader('Content-Type', contentType);
   res.setHeader('Cache-Control', 'no-cache, private');
   res.setHeader('Content-Length', Buffer.byteLength(data));
-  if (warnings.length) res.setHeader('Warning', warnings.map(warningHeader));
+  try {
+    if (warnings.length) res.setHeader('Warning', warnings.map(warningHeader));
+  } catch {
+    // A warning must never cost the response itself.
+  }
   res.end(data);
 }
 
@@ -19,6 +23,8 @@ export function writeError(res: ServerResponse, e: unknown, warnings: readonly s
 }
 
 export function warningHeader(text: string): string {
-  // RFC 7234 warn-text is a quoted-string; upstream uses code 299 and agent "-".
-  return `299 - ${JSON.stringify(text.replace(/[\r\n]+/g, ' '))}`;
+  // RFC 7234 warn-text is a quoted-string; upstream uses code 299 and agent "-". Header values
+  // must be printable ASCII here (Node throws otherwise), so anything else is \u-escaped.
+  const quoted = JSON.stringify(text.replace(/[\r\n]+/g, ' '));
+  return `299 - ${quoted.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
 }

@@ -1,5 +1,5 @@
 // URL → what is being asked (upstream: RequestInfoFactory). Pure; no I/O.
-import { findResource, type ResourceType } from '../../core/index.js';
+import { badRequest, findResource, type ResourceType } from '../../core/index.js';
 import type { Verb } from '../request.js';
 
 export type Route =
@@ -13,7 +13,12 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 const TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
 
 export function route(method: string, pathname: string, query: Readonly<Record<string, string>>): Route {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  } catch {
+    throw badRequest(`invalid URL escape in path ${JSON.stringify(pathname)}`);
+  }
   let group: string;
   let version: string;
   let rest: string[];

@@ -33,6 +33,15 @@ const DISCOVERY_V2BETA1 = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=A
 
 export function createHttpHandler(ctx: HandlerContext, auth: Authenticator, extras: HttpExtras) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      await handle(req, res);
+    } catch (e) {
+      // Last line of defence: a request must never take the server down.
+      console.error(`berth apiserver: ${req.method} ${req.url}:`, e);
+      if (!res.headersSent) { res.statusCode = 500; res.end(); } else res.destroy();
+    }
+  };
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://x');
     const query: Record<string, string> = {};
@@ -83,7 +92,7 @@ export function createHttpHandler(ctx: HandlerContext, auth: Authenticator, extr
       writeError(res, e, warnings);
       extras.onRequest?.({ verb, resource: resourceName, code: res.statusCode, ms: performance.now() - started });
     }
-  };
+  }
 }
 
 async function decodeBody(req: IncomingMessage, apiReq: ApiRequest, extras: HttpExtras): Promise<unknown> {
