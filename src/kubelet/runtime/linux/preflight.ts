@@ -32,6 +32,7 @@ const APT = 'apt-get install -y --no-install-recommends';
 /** Debian packages the linux runtime needs, by the program each provides. */
 export const RUNTIME_PACKAGES: Readonly<Record<string, string>> = {
   runc: 'runc', conmon: 'conmon', catatonit: 'catatonit', ip: 'iproute2', nsenter: 'util-linux', unshare: 'util-linux', mount: 'mount',
+  script: 'bsdutils', stty: 'coreutils',
 };
 
 export async function preflight(): Promise<PreflightProblem[]> {
