@@ -15,7 +15,7 @@ import {
   RuntimeError, type ContainerConfig, type ContainerStatus, type ImageStatus, type Runtime, type RuntimeEvent, type RuntimeVersion,
   type SandboxConfig, type SandboxFilter, type SandboxStatus,
 } from '../types.js';
-import { cgroupMode } from './cgroups.js';
+import { cgroupMode, parentsOf } from './cgroups.js';
 import * as ctr from './container.js';
 import type { ImageSource, RuntimeContext, Tools } from './context.js';
 import { run } from './exec.js';
@@ -110,9 +110,16 @@ export class LinuxRuntime implements Runtime {
     const rec = ctx.sandboxes.get(id);
     if (!rec) return;
     await this.stopPodSandbox(id);
-    for (const c of [...ctx.containers.values()]) if (c.sandboxId === id) await this.removeContainer(c.id);
+    // Containers started by an agent that ran in another cgroup have their pod directory elsewhere: remove those too.
+    const podDirs = new Set(rec.cgroupDirs);
+    for (const c of [...ctx.containers.values()]) {
+      if (c.sandboxId !== id) continue;
+      for (const d of parentsOf(c.cgroupDirs)) podDirs.add(d);
+      await this.removeContainer(c.id);
+    }
     const siblings = [...ctx.sandboxes.values()].some((s) => s.id !== id && s.podUid === rec.podUid);
-    await sbx.removeSandboxFiles(ctx, siblings ? { ...rec, logDir: join(ctx.layout.root, 'nonexistent') } : rec);
+    const logDir = siblings ? join(ctx.layout.root, 'nonexistent') : rec.logDir; // a newer sandbox of the pod still writes there
+    await sbx.removeSandboxFiles(ctx, { ...rec, cgroupDirs: [...podDirs], logDir });
     ctx.sandboxes.delete(id);
   }
 
