@@ -4,7 +4,7 @@
 // controllers write with (a candidate to move into controller-runtime).
 export * from './annotations.js';
 export * from './objects.js';
-export { volumeFitsNode } from './node-affinity.js';
+export { volumeFitsNode, termMatches as nodeSelectorTermMatches } from './node-affinity.js';
 export { ProvisioningError, type ProvisionRequest, type Provisioner, type VolumePlugin, type VolumeSpec } from './types.js';
 export { findStaticDeleter, type VolumeDeleter } from './deleters.js';
 export { LOCAL_PATH_PROVISIONER, localPathProvisioner, pinnedNode, type LocalPathOptions } from './local-path/provisioner.js';

@@ -23,7 +23,8 @@ function requirementMatches(r: NodeSelectorRequirement, value: string | undefine
   }
 }
 
-function termMatches(term: NodeSelectorTerm, labels: Labels, nodeName: string): boolean {
+/** One node selector term against a node's labels and name (also the scheduler's). */
+export function termMatches(term: NodeSelectorTerm, labels: Labels, nodeName: string): boolean {
   const exprs = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (!exprs.length && !fields.length) return false;

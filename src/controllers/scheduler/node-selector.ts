@@ -2,36 +2,14 @@
 // required node affinity, its preferred terms for scoring, and a PV's node affinity.
 // Terms are ORed, a term's requirements ANDed; a term without requirements matches nothing;
 // matchFields knows only metadata.name. Gt/Lt compare integers; unparseable never matches.
-import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PreferredSchedulingTerm } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeSelectorTerm, Pod, PreferredSchedulingTerm } from 'kubernetes-types/core/v1.js';
+import { nodeSelectorTermMatches } from '../../volumes/index.js';
 
 type Labels = Readonly<Record<string, string>>;
 
-function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In': return value !== undefined && values.includes(value);
-    case 'NotIn': return value === undefined || !values.includes(value);
-    case 'Exists': return value !== undefined;
-    case 'DoesNotExist': return value === undefined;
-    case 'Gt': case 'Lt': {
-      if (value === undefined || values.length !== 1 || !/^-?\d+$/.test(value) || !/^-?\d+$/.test(values[0]!)) return false;
-      const have = BigInt(value), want = BigInt(values[0]!);
-      return r.operator === 'Gt' ? have > want : have < want;
-    }
-    default: return false;
-  }
-}
-
-export function termMatches(term: NodeSelectorTerm, labels: Labels, nodeName: string): boolean {
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (!exprs.length && !fields.length) return false;
-  for (const r of exprs) {
-    if (!requirementMatches(r, Object.prototype.hasOwnProperty.call(labels, r.key) ? labels[r.key] : undefined)) return false;
-  }
-  for (const r of fields) if (r.key !== 'metadata.name' || !requirementMatches(r, nodeName)) return false;
-  return true;
-}
+// One term's semantics are shared with PV node affinity (src/volumes).
+export const termMatches = (term: NodeSelectorTerm, labels: Labels, nodeName: string): boolean =>
+  nodeSelectorTermMatches(term, labels, nodeName);
 
 export function termsMatch(terms: readonly NodeSelectorTerm[], labels: Labels, nodeName: string): boolean {
   return terms.some((t) => termMatches(t, labels, nodeName));
