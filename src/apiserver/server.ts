@@ -43,6 +43,8 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+// As Go's default (1 MiB): object names long enough to be valid still fit in a request line.
+const MAX_HEADER_BYTES = 1024 * 1024;
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz', '/version/']);
 
 export function createApiServer(opts: ApiServerOptions): ApiServer {
@@ -93,9 +95,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     requestListener,
     async listen(port, host = '127.0.0.1') {
       const tlsOpts: ServerOptions | undefined = opts.tls
-        ? { cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: false }
+        ? { cert: opts.tls.cert, key: opts.tls.key, ca: opts.tls.ca, requestCert: true, rejectUnauthorized: false, maxHeaderSize: MAX_HEADER_BYTES }
         : undefined;
-      const s = tlsOpts ? createHttpsServer(tlsOpts, requestListener) : createPlainServer(requestListener);
+      const s = tlsOpts ? createHttpsServer(tlsOpts, requestListener) : createPlainServer({ maxHeaderSize: MAX_HEADER_BYTES }, requestListener);
       // exec, attach and port-forward switch protocols (WebSocket, SPDY/3.1).
       s.on('upgrade', podStreams.handleUpgrade);
       // Watches and log streams stay open for as long as the client wants.
