@@ -1,18 +1,8 @@
-import { badRequest, type KubeObject } from '../../core/index.js';
+import type { KubeObject } from '../../core/index.js';
 import type { ApiRequest } from '../request.js';
-import { fieldManagerFor } from '../registry/managed-fields.js';
+import { bodyObject, writeOptions } from './body-object.js';
 import type { HandlerContext } from './context.js';
-import { dryRunParam, fieldValidationParam } from './params.js';
-import { checkTypeMeta } from './typemeta.js';
 
 export async function handleUpdate(ctx: HandlerContext, req: ApiRequest): Promise<KubeObject> {
-  const obj = ctx.decoder.decode(req.type, req.body, fieldValidationParam(req.query), req.warnings);
-  checkTypeMeta(req.type, obj);
-  const bodyNs = obj.metadata?.namespace;
-  if (req.type.namespaced && bodyNs && req.namespace && bodyNs !== req.namespace) {
-    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-  }
-  return ctx.registry.update(req.type, req.namespace, req.name!, obj, {
-    user: req.user, dryRun: dryRunParam(req.query), fieldManager: fieldManagerFor(req.query.fieldManager, req.userAgent), subresource: req.subresource,
-  });
+  return ctx.registry.update(req.type, req.namespace, req.name!, bodyObject(ctx, req), writeOptions(req));
 }
