@@ -6,13 +6,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { preflight } from '../../src/kubelet/index.js';
 import { kubectl, runProcess } from '../../src/testing/index.js';
-import { ok } from './helpers.js';
+import { SEED, eventually, ok } from './helpers.js';
 
 const BERTH = join(import.meta.dirname, '..', '..', 'bin', 'berth');
 
-function up(dataDir: string): Promise<{ child: ChildProcess; output: () => string; kubeconfig: string }> {
-  const child = spawn(BERTH, ['up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--runtime', 'sim'], { stdio: ['ignore', 'pipe', 'pipe'] });
+function up(dataDir: string, runtime = 'sim'): Promise<{ child: ChildProcess; output: () => string; kubeconfig: string }> {
+  const child = spawn(BERTH, ['up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--runtime', runtime], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (out += c));
@@ -70,4 +71,35 @@ describe('berth up', () => {
     assert.match(clash.stderr, new RegExp(`127\\.0\\.0\\.1:${port} is already in use`));
     assert.equal(await stop(first.child), 0);
   });
+
+  it('keeps volume contents and running pods across a restart (linux runtime)', async (t) => {
+    if ((await preflight()).length) { t.skip('needs root and the runtime packages'); return; }
+    const data = join(dir, 'real');
+    const image = join(dir, 'demo.tar');
+    const built = await runProcess('bash', [join(import.meta.dirname, '..', '..', 'scripts', 'build-demo-image.sh'), image, 'nginx:1.9.1'], { timeoutMs: 120_000 });
+    assert.equal(built.code, 0, built.stderr);
+    assert.equal((await runProcess(BERTH, ['image', 'load', image, '--data-dir', data])).code, 0);
+    const first = await up(data, 'linux');
+    try {
+      const k = kubectl('33', { kubeconfig: first.kubeconfig, home: dir });
+      ok(await k(['apply', '-f', join(SEED, 'statefulset.yaml')]));
+      await eventually(async () => (await k(['get', 'sts', 'web', '-o', 'jsonpath={.status.readyReplicas}'])).stdout === '2', 'web ready', 120_000);
+      ok(await k(['exec', 'web-0', '--', 'sh', '-c', 'echo hello $(hostname) > /usr/share/nginx/html/index.html']));
+      const uid = ok(await k(['get', 'pod', 'web-0', '-o', 'jsonpath={.metadata.uid}']));
+      assert.equal(await stop(first.child), 0);
+      const second = await up(data, 'linux');
+      try {
+        const k2 = kubectl('33', { kubeconfig: second.kubeconfig, home: dir });
+        assert.equal(ok(await k2(['get', 'pod', 'web-0', '-o', 'jsonpath={.metadata.uid}'])), uid, 'the pod was re-adopted, not recreated');
+        assert.equal(ok(await k2(['exec', 'web-0', '--', 'curl', '-s', 'localhost'])).trim(), 'hello web-0');
+      } finally {
+        await stop(second.child);
+      }
+    } finally {
+      if (first.child.exitCode === null) await stop(first.child);
+      const reset = await runProcess(BERTH, ['reset', '--data-dir', data, '--yes']);
+      assert.equal(reset.code, 0, reset.stdout + reset.stderr);
+    }
+  });
 });
+
