@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { generateCa, generateLeaf, newToken, type KeyPair } from '../pki/index.js';
+import { generateCa, generateLeaf, newPrivateKey, newToken, type KeyPair } from '../pki/index.js';
 
 export interface ClusterCredentials {
   readonly ca: KeyPair;
@@ -32,13 +32,15 @@ export function servingNames(extraHosts: readonly string[] = []): { dnsNames: st
   return { dnsNames, ipAddresses };
 }
 
-export function generateCredentials(extraHosts: readonly string[] = []): ClusterCredentials {
-  const ca = generateCa('berth-ca');
-  const serving = generateLeaf(ca, { commonName: 'berth-apiserver', server: true, ...servingNames(extraHosts) });
+export async function generateCredentials(extraHosts: readonly string[] = []): Promise<ClusterCredentials> {
+  // Both RSA keys at once, off the main thread: key generation is most of a first start.
+  const [caKey, servingKey] = await Promise.all([newPrivateKey(), newPrivateKey()]);
+  const ca = generateCa('berth-ca', caKey);
+  const serving = generateLeaf(ca, { commonName: 'berth-apiserver', server: true, ...servingNames(extraHosts) }, servingKey);
   return { ca, serving, adminToken: newToken() };
 }
 
-export function loadOrCreateCredentials(dir: string, extraHosts: readonly string[] = []): ClusterCredentials {
+export async function loadOrCreateCredentials(dir: string, extraHosts: readonly string[] = []): Promise<ClusterCredentials> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ca = readPair(dir, 'ca');
   const serving = readPair(dir, 'apiserver');
@@ -46,7 +48,7 @@ export function loadOrCreateCredentials(dir: string, extraHosts: readonly string
   if (ca && serving && existsSync(tokenFile)) {
     return { ca, serving, adminToken: readFileSync(tokenFile, 'utf8').trim() };
   }
-  const created = ca ? { ca, serving: generateLeaf(ca, { commonName: 'berth-apiserver', server: true, ...servingNames(extraHosts) }), adminToken: newToken() } : generateCredentials(extraHosts);
+  const created = ca ? { ca, serving: generateLeaf(ca, { commonName: 'berth-apiserver', server: true, ...servingNames(extraHosts) }), adminToken: newToken() } : await generateCredentials(extraHosts);
   writePair(dir, 'ca', created.ca);
   writePair(dir, 'apiserver', created.serving);
   writeFileSync(tokenFile, created.adminToken + '\n', { mode: 0o600 });

@@ -49,8 +49,11 @@ export interface RunningCluster {
 
 export async function startCluster(opts: ClusterOptions): Promise<RunningCluster> {
   const host = opts.host ?? '127.0.0.1';
-  const credentials = opts.pkiDir ? loadOrCreateCredentials(opts.pkiDir, [host]) : generateCredentials([host]);
-  const store = await openStore(opts.storeUrl);
+  // Keys are made off the main thread while the store opens.
+  const [credentials, store] = await Promise.all([
+    opts.pkiDir ? loadOrCreateCredentials(opts.pkiDir, [host]) : generateCredentials([host]),
+    openStore(opts.storeUrl),
+  ]);
   const api = createApiServer({
     store,
     tokens: [{ token: credentials.adminToken, user: { name: 'berth-admin', groups: ['system:masters', 'system:authenticated'] } }],

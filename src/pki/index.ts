@@ -1,2 +1,2 @@
 // Public surface of pki: cluster CA, leaf certificates, tokens.
-export { generateCa, generateLeaf, newToken, type KeyPair, type LeafOptions } from './pki.js';
+export { generateCa, generateLeaf, newPrivateKey, newToken, type KeyPair, type LeafOptions } from './pki.js';

@@ -1,15 +1,21 @@
 // Certificates for the cluster: a CA, serving certificates, client certificates. Keys come from
 // node:crypto (fast native RSA); node-forge builds and signs the X.509 structures.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 
 export interface KeyPair { readonly certPem: string; readonly keyPem: string }
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-function newKey(): { forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+/** An RSA-2048 private key (PEM), made off the main thread so several can be made at once. */
+export async function newPrivateKey(): Promise<string> {
+  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+  return privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+}
+
+function newKey(pem?: string): { forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
+  const keyPem = pem ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
   const publicKey = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
   return { forgeKey, publicKey, keyPem };
@@ -29,8 +35,8 @@ function baseCert(publicKey: forge.pki.PublicKey, subject: forge.pki.Certificate
   return cert;
 }
 
-export function generateCa(commonName = 'berth-ca'): KeyPair {
-  const { forgeKey, publicKey, keyPem } = newKey();
+export function generateCa(commonName = 'berth-ca', pem?: string): KeyPair {
+  const { forgeKey, publicKey, keyPem } = newKey(pem);
   const subject = [{ name: 'commonName', value: commonName }];
   const cert = baseCert(publicKey, subject, 10);
   cert.setIssuer(subject);
@@ -52,10 +58,10 @@ export interface LeafOptions {
   readonly client?: boolean;
 }
 
-export function generateLeaf(ca: KeyPair, opts: LeafOptions): KeyPair {
+export function generateLeaf(ca: KeyPair, opts: LeafOptions, leafKeyPem?: string): KeyPair {
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
-  const { publicKey, keyPem } = newKey();
+  const { publicKey, keyPem } = newKey(leafKeyPem);
   const subject: forge.pki.CertificateField[] = [{ name: 'commonName', value: opts.commonName }];
   for (const o of opts.organizations ?? []) subject.push({ name: 'organizationName', value: o });
   const cert = baseCert(publicKey, subject, 5);
