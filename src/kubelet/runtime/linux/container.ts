@@ -113,8 +113,9 @@ async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: stri
   const sync = await open(syncPath, 'w');
   let firstExit: number | null | undefined;
   try {
+    // conmon leaves files (an `oom` marker) in its working directory: keep them in the container's.
     const child = spawn('unshare', args, {
-      stdio: ['ignore', 'ignore', errLog.fd, sync.fd], detached: true, env: { ...process.env, _OCI_SYNCPIPE: '3' },
+      stdio: ['ignore', 'ignore', errLog.fd, sync.fd], detached: true, cwd: dir, env: { ...process.env, _OCI_SYNCPIPE: '3' },
     });
     child.on('exit', (code) => { firstExit = code; });
     child.on('error', () => { firstExit = -1; });
