@@ -114,7 +114,8 @@ export function fieldErrorBody(e: FieldError): string {
     case 'FieldValueRequired': return `Required value${detail}`;
     case 'FieldValueForbidden': return `Forbidden${detail}`;
     case 'FieldValueTooLong': return `Too long${detail}`;
-    case 'FieldValueTooMany': return `Too many${detail}`;
+    // TooMany carries the actual count as its bad value: "Too many: 101: must have at most 100 items".
+    case 'FieldValueTooMany': return e.badValue === undefined ? `Too many${detail}` : `Too many: ${renderValue(e.badValue)}${detail}`;
     case 'InternalError': return `Internal error${detail}`;
     case 'FieldValueDuplicate': return `Duplicate value: ${renderValue(e.badValue)}${detail}`;
     case 'FieldValueNotFound': return `Not found: ${renderValue(e.badValue)}${detail}`;

@@ -39,11 +39,14 @@ export const StatefulSets = rt('apps', 'StatefulSet', 'statefulsets', true,
   { shortNames: ['sts'], categories: ['all'], subresources: ['status', 'scale'] });
 export const ControllerRevisions = rt('apps', 'ControllerRevision', 'controllerrevisions', true);
 export const Leases = rt('coordination.k8s.io', 'Lease', 'leases', true);
+// Upstream registers no short name for EndpointSlices.
+export const EndpointSlices = rt('discovery.k8s.io', 'EndpointSlice', 'endpointslices', true);
 
 /** Every resource the API server serves, in discovery order. */
 export const ALL_RESOURCES: readonly ResourceType[] = [
   Namespaces, Nodes, Pods, Services, Endpoints, Events, ConfigMaps, Secrets, ServiceAccounts,
   PersistentVolumes, PersistentVolumeClaims, StorageClasses, StatefulSets, ControllerRevisions, Leases,
+  EndpointSlices,
 ];
 
 export function findResource(group: string, version: string, plural: string): ResourceType | undefined {

@@ -15,9 +15,11 @@ import { storageClassResource } from './storageclass/index.js';
 import { statefulSetResource } from './statefulset/index.js';
 import { controllerRevisionResource } from './controllerrevision/index.js';
 import { leaseResource } from './lease/index.js';
+import { endpointSliceResource } from './endpointslice/index.js';
 
 export function allStrategies(): ResourceStrategy[] {
   return [
     namespaceResource, nodeResource, podResource, serviceResource, endpointsResource, eventResource, configMapResource, secretResource, serviceAccountResource, persistentVolumeResource, persistentVolumeClaimResource, storageClassResource, statefulSetResource, controllerRevisionResource, leaseResource,
+    endpointSliceResource,
   ];
 }

@@ -8,6 +8,7 @@ export const MODULE_PREFIX: Readonly<Record<string, string>> = {
   'apps/v1': 'io.k8s.api.apps.v1',
   'storage/v1': 'io.k8s.api.storage.v1',
   'coordination/v1': 'io.k8s.api.coordination.v1',
+  'discovery/v1': 'io.k8s.api.discovery.v1',
   'autoscaling/v1': 'io.k8s.api.autoscaling.v1',
   'policy/v1': 'io.k8s.api.policy.v1',
   'meta/v1': 'io.k8s.apimachinery.pkg.apis.meta.v1',
@@ -24,6 +25,7 @@ export const ROOTS: readonly string[] = [
   'storage/v1:StorageClass', 'storage/v1:StorageClassList',
   'apps/v1:StatefulSet', 'apps/v1:StatefulSetList', 'apps/v1:ControllerRevision', 'apps/v1:ControllerRevisionList',
   'coordination/v1:Lease', 'coordination/v1:LeaseList',
+  'discovery/v1:EndpointSlice', 'discovery/v1:EndpointSliceList',
   'autoscaling/v1:Scale', 'policy/v1:Eviction', 'core/v1:Binding',
   'meta/v1:DeleteOptions', 'meta/v1:Status', 'meta/v1:WatchEvent', 'meta/v1:Patch',
   'meta/v1:APIResourceList', 'meta/v1:APIGroupList', 'meta/v1:APIVersions',
@@ -32,7 +34,7 @@ export const ROOTS: readonly string[] = [
 /** Group-versions whose DeleteOptions / WatchEvent the server accepts (upstream lists every GV). */
 export const SERVED_GROUP_VERSIONS: readonly [string, string][] = [
   ['', 'v1'], ['apps', 'v1'], ['autoscaling', 'v1'], ['coordination.k8s.io', 'v1'],
-  ['policy', 'v1'], ['storage.k8s.io', 'v1'],
+  ['discovery.k8s.io', 'v1'], ['policy', 'v1'], ['storage.k8s.io', 'v1'],
 ];
 
 /** Go int64 fields; every other integer is int32, as upstream's types say. */
@@ -106,6 +108,8 @@ export const LIST_META: Readonly<Record<string, ListMeta>> = {
   'StatefulSetStatus.conditions': mergeOnly('type'), 'StatefulSetSpec.volumeClaimTemplates': atomic,
   'Endpoints.subsets': atomic, 'EndpointSubset.addresses': atomic, 'EndpointSubset.notReadyAddresses': atomic,
   'EndpointSubset.ports': atomic,
+  'EndpointSlice.endpoints': atomic, 'EndpointSlice.ports': atomic, 'Endpoint.addresses': set,
+  'EndpointHints.forZones': atomic,
   'LabelSelector.matchExpressions': atomic, 'LabelSelectorRequirement.values': atomic,
   'NodeSelector.nodeSelectorTerms': atomic, 'NodeSelectorTerm.matchExpressions': atomic,
   'NodeSelectorTerm.matchFields': atomic, 'NodeSelectorRequirement.values': atomic,
@@ -118,6 +122,8 @@ export const ATOMIC_STRUCTS = new Set([
   'LabelSelector', 'NodeSelector', 'NodeSelectorTerm', 'ObjectReference', 'LocalObjectReference',
   'ConfigMapKeySelector', 'SecretKeySelector', 'ObjectFieldSelector', 'ResourceFieldSelector',
   'TopologySelectorTerm', 'ConfigMapEnvSource', 'SecretEnvSource', 'TypedLocalObjectReference',
+  // core/v1 and discovery/v1 both name their port struct EndpointPort; upstream marks both atomic.
+  'EndpointPort',
 ]);
 
 /** Extra GVKs for meta kinds that have no literal apiVersion/kind in `kubernetes-types`. */
