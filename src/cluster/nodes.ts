@@ -1,8 +1,10 @@
 // Node agents for `berth up`: simulated ones, or one real node running pods with runc.
 import { join } from 'node:path';
+import type { ApiClient } from '../client/index.js';
+import { isNotFound, Nodes, type KubeObject } from '../core/index.js';
 import { openImages } from '../images/index.js';
 import {
-  linuxRuntime, nodeAgent, simNodeName, simNodes, volumeManager, type Runtime,
+  linuxRuntime, nodeAgent, parseCidr, simNodeName, simNodes, toDotted, volumeManager, type Runtime,
 } from '../kubelet/index.js';
 import type { Logger } from '../controller-runtime/index.js';
 import type { Component } from './start.js';
@@ -23,17 +25,58 @@ export function simNodeSet(count: number, opts: { logger?: Logger } = {}): NodeS
   };
 }
 
+/** The pod CIDR of the one real node unless `--pod-cidr` says otherwise (kind's default range). */
+export const DEFAULT_POD_CIDR = '10.244.0.0/24';
+
+/** `a.b.c.d/n` normalised to its network address; throws a message naming the flag. */
+export function normalizePodCidr(cidr: string): string {
+  try {
+    const c = parseCidr(cidr);
+    return `${toDotted(c.base)}/${c.prefix}`;
+  } catch (e) {
+    throw new Error(`--pod-cidr: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * A node's pod CIDR never changes once set (as in Kubernetes: spec.podCIDR is immutable), so a
+ * restart keeps the registered one even when the flag now names another.
+ */
+async function registeredPodCidr(client: ApiClient, name: string): Promise<string | undefined> {
+  try {
+    const node = await client.get<KubeObject & { spec?: { podCIDR?: string } }>(Nodes, { name });
+    return node.spec?.podCIDR;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+export interface LinuxNodeOptions {
+  readonly clusterDNS?: string[];
+  /** Wanted pod CIDR; a node registered before keeps its own. */
+  readonly podCIDR?: string;
+  readonly logger?: Logger;
+}
+
 /** One real node: images and runtime state under the data directory, volumes set up for real. */
-export async function linuxNodeSet(dataDir: string, opts: { clusterDNS?: string[]; logger?: Logger } = {}): Promise<NodeSet> {
+export async function linuxNodeSet(dataDir: string, opts: LinuxNodeOptions = {}): Promise<NodeSet> {
   const name = simNodeName(0);
+  const wanted = normalizePodCidr(opts.podCIDR ?? DEFAULT_POD_CIDR);
   const images = await openImages({ root: join(dataDir, 'images'), registriesFile: join(dataDir, 'registries.yaml') });
   const runtime = linuxRuntime({ root: join(dataDir, 'runtime'), images });
   const component: Component = {
     name: `node-agent/${name}`,
-    run(client, signal) {
+    async run(client, signal) {
+      const registered = await registeredPodCidr(client, name);
+      if (registered && registered !== wanted) {
+        opts.logger?.error('the node keeps the pod CIDR it registered with; pod CIDRs cannot change (berth reset starts over)', {
+          node: name, podCIDR: registered, requested: wanted,
+        });
+      }
       // The volume manager reads claims and secrets through the same client as the agent.
       const agent = nodeAgent({
-        nodeName: name, runtime, podCIDR: '10.244.0.0/24', address: '127.0.0.1',
+        nodeName: name, runtime, podCIDR: registered ?? wanted, address: '127.0.0.1',
         volumes: volumeManager({ client, root: join(dataDir, 'pods') }),
         clusterDNS: opts.clusterDNS, logger: opts.logger,
       });

@@ -19,6 +19,9 @@ program.command('up')
   .option('--context <name>', 'name of the kubeconfig context', 'berth')
   .option('--runtime <runtime>', 'linux: real pods with runc (needs root); sim: simulated pods, no root needed', 'linux')
   .option('--nodes <n>', 'number of simulated nodes (--runtime sim)', '1')
+  .option('--pod-cidr <cidr>', 'IPv4 range the node gives pod IPs from (--runtime linux; fixed once the node registered)', '10.244.0.0/24')
+  .option('--v <level>', 'log verbosity as in Kubernetes components: 0 = errors and info, 4 = debug', '0')
+  .option('--logging-format <format>', 'text (klog lines) or json', 'text')
   .action(async (o) => { await up(o); });
 
 program.command('demo')

@@ -3,8 +3,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
-  controllerManager, linuxNodeSet, localPodStreams, mergeKubeconfig, simNodeSet, startCluster, writeKubeconfig, type NodeSet,
+  controllerManager, linuxNodeSet, localPodStreams, mergeKubeconfig, normalizePodCidr, simNodeSet, startCluster, writeKubeconfig, type NodeSet,
 } from '../cluster/index.js';
+import { createLogger, parseLogFormat, parseVerbosity, type Logger } from '../controller-runtime/index.js';
 import { formatPreflight, preflight } from '../kubelet/index.js';
 import { waitForNodes } from './ready.js';
 import { paths, resolveDataDir } from './data-dir.js';
@@ -18,10 +19,13 @@ export interface UpOptions {
   context?: string;
   runtime?: string;
   nodes?: string;
+  podCidr?: string;
+  v?: string;
+  loggingFormat?: string;
 }
 
-async function nodeSet(runtime: string, count: number, dataDir: string): Promise<NodeSet> {
-  if (runtime === 'sim') return simNodeSet(count);
+async function nodeSet(runtime: string, count: number, dataDir: string, podCIDR: string, logger: Logger): Promise<NodeSet> {
+  if (runtime === 'sim') return simNodeSet(count, { logger });
   if (runtime !== 'linux') throw new Error(`--runtime must be linux or sim, got "${runtime}"`);
   const problems = await preflight();
   if (problems.length) {
@@ -29,7 +33,7 @@ async function nodeSet(runtime: string, count: number, dataDir: string): Promise
     console.error('To try Berth without root or these packages, run pods as simulations: berth up --runtime sim');
     process.exit(1);
   }
-  return linuxNodeSet(dataDir);
+  return linuxNodeSet(dataDir, { podCIDR, logger });
 }
 
 export async function up(opts: UpOptions): Promise<void> {
@@ -40,16 +44,18 @@ export async function up(opts: UpOptions): Promise<void> {
   const { host, port } = parseListen(opts.listen ?? '127.0.0.1:6443');
   const storeUrl = opts.store ?? `sqlite://${p.db}`;
   const runtime = opts.runtime ?? 'linux';
+  const logger = createLogger({ verbosity: parseVerbosity(opts.v ?? '0'), format: parseLogFormat(opts.loggingFormat ?? 'text') });
+  const podCIDR = normalizePodCidr(opts.podCidr ?? '10.244.0.0/24');
   const nodeCount = Number(opts.nodes ?? 1);
   if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 100) throw new Error(`--nodes must be a whole number from 1 to 100, got "${opts.nodes}"`);
   if (nodeCount > 1 && runtime !== 'sim') throw new Error('--nodes greater than 1 needs --runtime sim (one real node per machine)');
-  const nodes = await nodeSet(runtime, nodeCount, dataDir);
+  const nodes = await nodeSet(runtime, nodeCount, dataDir, podCIDR, logger);
   const nodeNames = nodes.names;
   let cluster;
   try {
     cluster = await startCluster({
-      storeUrl, pkiDir: p.pki, host, port, log: (m) => console.error(m),
-      components: [controllerManager({ localPathRoot: join(dataDir, 'volumes'), immediateNode: nodeNames[0] }), ...nodes.components],
+      storeUrl, pkiDir: p.pki, host, port, log: (m) => logger.error(m),
+      components: [controllerManager({ localPathRoot: join(dataDir, 'volumes'), immediateNode: nodeNames[0], logger }), ...nodes.components],
       podStreams: localPodStreams((n) => nodes.runtimeOf(n)),
     });
   } catch (e) {
@@ -60,7 +66,7 @@ export async function up(opts: UpOptions): Promise<void> {
     }
     throw e;
   }
-  await waitForNodes(cluster.client, nodeNames, 30_000);
+  const readyNodes = await waitForNodes(cluster.client, nodeNames, 30_000);
   const context = opts.context ?? 'berth';
   const entry = { name: context, server: cluster.server, caPem: cluster.credentials.ca.certPem, token: cluster.credentials.adminToken };
   writeKubeconfig(p.kubeconfig, entry);
@@ -71,6 +77,11 @@ export async function up(opts: UpOptions): Promise<void> {
   console.log(`  data:   ${dataDir}`);
   console.log(`  API:    ${cluster.server}`);
   console.log(`  nodes:  ${nodeNames.join(', ')} (runtime ${runtime})`);
+  if (runtime === 'linux') {
+    const registered = (readyNodes[0]?.spec as { podCIDR?: string } | undefined)?.podCIDR;
+    const kept = registered && registered !== podCIDR ? ` (kept from the first start; --pod-cidr ${podCIDR} applies after berth reset)` : '';
+    console.log(`  pods:   ${registered ?? podCIDR}${kept}`);
+  }
   if (opts.mergeKubeconfig) {
     const userConfig = process.env.KUBECONFIG?.split(':')[0] || join(homedir(), '.kube', 'config');
     mergeKubeconfig(userConfig, entry);

@@ -36,4 +36,6 @@ export { microTime, runLeaderElection, type LeaderElectionConfig } from './leade
 
 export { realClock, sleep, type Clock } from './clock.js';
 export { Backoff, type BackoffOptions } from './backoff.js';
-export { consoleLogger, silentLogger, type LogFields, type Logger } from './log.js';
+export {
+  consoleLogger, createLogger, parseLogFormat, parseVerbosity, silentLogger, type LogFields, type LogFormat, type Logger, type LoggerOptions,
+} from './log.js';

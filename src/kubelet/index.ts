@@ -13,6 +13,6 @@ export {
 } from './runtime/index.js';
 export {
   LinuxRuntime, linuxRuntime, preflight, formatPreflight, RUNTIME_PACKAGES,
-  execInContainer, portForward, containerLog, followContainerLog, type LinuxRuntimeOptions, type PreflightProblem,
+  execInContainer, portForward, containerLog, followContainerLog, parseCidr, gatewayOf, toDotted, type Cidr, type LinuxRuntimeOptions, type PreflightProblem,
 } from './runtime/linux/index.js';
 export { volumeManager, VolumeError, type VolumeManagerOptions } from './volume-manager/index.js';

@@ -12,8 +12,8 @@ import { SEED, eventually, ok } from './helpers.js';
 
 const BERTH = join(import.meta.dirname, '..', '..', 'bin', 'berth');
 
-function up(dataDir: string, runtime = 'sim'): Promise<{ child: ChildProcess; output: () => string; kubeconfig: string }> {
-  const child = spawn(BERTH, ['up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--runtime', runtime], { stdio: ['ignore', 'pipe', 'pipe'] });
+function up(dataDir: string, runtime = 'sim', extra: string[] = []): Promise<{ child: ChildProcess; output: () => string; kubeconfig: string }> {
+  const child = spawn(BERTH, ['up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--runtime', runtime, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (out += c));
@@ -72,6 +72,33 @@ describe('berth up', () => {
     assert.equal(await stop(first.child), 0);
   });
 
+  it('rejects bad flags with the flag and the accepted values named', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--pod-cidr', '10.300.0.0/24'], /--pod-cidr: pod CIDR "10\.300\.0\.0\/24": an IPv4 a\.b\.c\.d\/n with 8 <= n <= 30 is expected/],
+      [['--logging-format', 'yaml'], /--logging-format must be text or json, got "yaml"/],
+      [['--v', 'loud'], /--v must be a whole number from 0 to 10, got "loud"/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await runProcess(BERTH, ['up', '--data-dir', join(dir, 'flags'), '--listen', '127.0.0.1:0', '--runtime', 'sim', ...flags]);
+      assert.equal(r.code, 1, flags.join(' '));
+      assert.match(r.stderr, message);
+    }
+    assert.equal(existsSync(join(dir, 'flags', 'state.db')), false, 'nothing was started');
+  });
+
+  it('--logging-format json writes one JSON object per log line', async () => {
+    const run = await up(join(dir, 'json'), 'sim', ['--logging-format', 'json', '--v', '4']);
+    await eventually(async () => /"msg":"controller: caches synced, starting workers"/.test(run.output()), 'a controller log line', 20_000);
+    assert.equal(await stop(run.child), 0);
+    const logLines = run.output().split('\n').filter((l) => l.startsWith('{'));
+    assert.ok(logLines.length > 0, run.output());
+    for (const l of logLines) {
+      const entry = JSON.parse(l) as { ts: unknown; msg: unknown };
+      assert.equal(typeof entry.ts, 'number', l);
+      assert.equal(typeof entry.msg, 'string', l);
+    }
+  });
+
   it('keeps volume contents and running pods across a restart (linux runtime)', async (t) => {
     if ((await preflight()).length) { t.skip('needs root and the runtime packages'); return; }
     const data = join(dir, 'real');
@@ -87,9 +114,12 @@ describe('berth up', () => {
       ok(await k(['exec', 'web-0', '--', 'sh', '-c', 'echo hello $(hostname) > /usr/share/nginx/html/index.html']));
       const uid = ok(await k(['get', 'pod', 'web-0', '-o', 'jsonpath={.metadata.uid}']));
       assert.equal(await stop(first.child), 0);
-      const second = await up(data, 'linux');
+      // A node keeps its pod CIDR (spec.podCIDR is immutable); the summary says so.
+      const second = await up(data, 'linux', ['--pod-cidr', '10.245.0.0/24']);
       try {
+        assert.match(second.output(), /pods:\s+10\.244\.0\.0\/24 \(kept from the first start; --pod-cidr 10\.245\.0\.0\/24 applies after berth reset\)/);
         const k2 = kubectl('33', { kubeconfig: second.kubeconfig, home: dir });
+        assert.match(ok(await k2(['get', 'pod', 'web-0', '-o', 'jsonpath={.status.podIP}'])), /^10\.244\.0\.\d+$/);
         assert.equal(ok(await k2(['get', 'pod', 'web-0', '-o', 'jsonpath={.metadata.uid}'])), uid, 'the pod was re-adopted, not recreated');
         assert.equal(ok(await k2(['exec', 'web-0', '--', 'curl', '-s', 'localhost'])).trim(), 'hello web-0');
       } finally {

@@ -8,3 +8,4 @@ export {
   execInContainer, portForward, containerLog, containerLogPath, followContainerLog, type ExecStreams, type TerminalSize,
 } from './streams.js';
 export { parseCriLog, utcTimestamp, type LogOptions, type LogRecord } from './logs.js';
+export { parseCidr, gatewayOf, toDotted, type Cidr } from './ipam.js';
