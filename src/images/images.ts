@@ -2,6 +2,7 @@
 // (the lead passes <data-dir>/images) plus the registries file (<data-dir>/registries.yaml,
 // re-read on each pull so edits apply without a restart). Pulls of one reference that overlap
 // in this process share one download. Every failure is an ImageError (errors.ts).
+import { statfs } from 'node:fs/promises';
 import { loadArchive, type LoadedImage, type LoadOptions } from './archive.js';
 import type { CredentialLookup } from './credentials.js';
 import { isImageError } from './errors.js';
@@ -41,6 +42,9 @@ export interface ImageStatusInfo {
 
 export class Images {
   private readonly pulls = new Map<string, Promise<ResolvedImage>>();
+  /** One id per credential lookup: overlapping pulls share a download only when they pull with the same credentials. */
+  private readonly lookupIds = new WeakMap<CredentialLookup, number>();
+  private nextLookupId = 1;
 
   private constructor(readonly store: ImageStore, private readonly opts: ImagesOptions) {}
 
@@ -52,13 +56,19 @@ export class Images {
   pull(ref: string, opts: PullCallOptions = {}): Promise<ResolvedImage> {
     let key: string;
     try { key = formatReference(parseReference(ref)); } catch (e) { return Promise.reject(e); }
-    const running = this.pulls.get(key);
+    let cred = 0;
+    if (opts.credentials) {
+      cred = this.lookupIds.get(opts.credentials) ?? this.nextLookupId++;
+      this.lookupIds.set(opts.credentials, cred);
+    }
+    const jobKey = `${key} ${cred}`;
+    const running = this.pulls.get(jobKey);
     if (running) return running;
     const job = (async () => {
       const registries = await loadRegistriesConfig(this.opts.registriesFile);
       return pullImage(this.store, key, { ...opts, registries, defaultEndpoint: this.opts.defaultEndpoint });
-    })().finally(() => this.pulls.delete(key));
-    this.pulls.set(key, job);
+    })().finally(() => this.pulls.delete(jobKey));
+    this.pulls.set(jobKey, job);
     return job;
   }
 
@@ -87,6 +97,12 @@ export class Images {
   list(): Promise<ImageSummary[]> { return this.store.list(); }
   remove(ref: string): Promise<string[]> { return this.store.remove(ref); }
   gc(opts?: { inUse?: Iterable<string>; gracePeriodMs?: number }): Promise<GcResult> { return this.store.gc(opts); }
+
+  /** Size and free space of the filesystem holding the store (the kubelet's image filesystem). */
+  async fsInfo(): Promise<{ capacityBytes: number; availableBytes: number }> {
+    const s = await statfs(this.store.root);
+    return { capacityBytes: s.blocks * s.bsize, availableBytes: s.bavail * s.bsize };
+  }
 }
 
 /** Opens (creating if needed) the image store at `root`. */

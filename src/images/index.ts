@@ -10,7 +10,8 @@ export {
 } from './reference.js';
 export { defaultPullPolicy, pullDecision, neverPullError, type PullPolicy, type PullDecision } from './policy.js';
 export {
-  credentialsFromDockerConfig, combineCredentials, type CredentialLookup, type RegistryCredential, type DockerConfigEntry,
+  credentialsFromDockerConfig, combineCredentials, credentialFor, keyringFromPullSecrets, DockerKeyring,
+  type CredentialLookup, type RegistryCredential, type DockerConfigEntry, type PullSecretLike,
 } from './credentials.js';
 export { loadRegistriesConfig, parseRegistriesConfig, type RegistriesConfig } from './registries.js';
 export { hostPlatform, type ImageRuntimeConfig, type Platform } from './media.js';

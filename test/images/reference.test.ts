@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   credentialsFromDockerConfig, defaultPullPolicy, familiarName, isImageError, normalizeReference, parseRegistriesConfig,
-  pullDecision, combineCredentials,
+  pullDecision, combineCredentials, DockerKeyring, keyringFromPullSecrets,
 } from '../../src/images/index.js';
 import { parseChallenge } from '../../src/images/auth.js';
 import { endpointsFor } from '../../src/images/registries.js';
@@ -75,11 +75,40 @@ describe('dockerconfigjson credentials', () => {
     assert.equal(lookup('registry.example.com:5000', 'x')?.username, 'port');
     assert.equal(lookup('registry.example.com', 'x')?.username, 'plain');
     assert.deepEqual(lookup('registry.example.com', 'team/app'), { username: 'team', password: 'p:w', identityToken: undefined, registryToken: undefined });
-    assert.equal(lookup('registry.example.com', 'teamx/app')?.username, 'plain', 'path prefix is by component');
+    // Upstream's keyring compares paths as strings: `team` is a prefix of `teamx/app` too.
+    assert.equal(lookup('registry.example.com', 'teamx/app')?.username, 'team', 'path prefix is a string prefix, as upstream');
+    assert.equal(lookup('registry.example.com', 'other/app')?.username, 'plain');
     assert.equal(lookup('a.corp.example', 'x')?.username, 'wild');
     assert.equal(lookup('a.b.corp.example', 'x'), undefined, 'a wildcard is one label');
     assert.equal(lookup('empty.example', 'x'), undefined);
     assert.equal(lookup('other.example', 'x'), undefined);
+  });
+  it('returns every matching credential, most specific key first, and Docker Hub by default (upstream keyring)', () => {
+    const ring = new DockerKeyring().add({
+      'quay.io': { username: 'host', password: 'x' },
+      'quay.io/coreos': { username: 'team', password: 'x' },
+      'https://quay.io/v2/coreos/etcd': { username: 'repo', password: 'x' },
+      'reg*.example.com:5000': { username: 'glob', password: 'x' },
+      'https://index.docker.io/v1/': { auth: b64('hub:pw') },
+    });
+    assert.deepEqual(ring.lookup('quay.io/coreos/etcd').map((c) => c.username), ['repo', 'team', 'host']);
+    assert.deepEqual(ring.lookup('quay.io/other/x').map((c) => c.username), ['host']);
+    assert.deepEqual(ring.lookup('reg1.example.com:5000/a').map((c) => c.username), ['glob']);
+    assert.deepEqual(ring.lookup('reg1.example.com/a'), [], 'the port must match');
+    assert.deepEqual(ring.lookup('docker.io/library/nginx').map((c) => c.username), ['hub']);
+    assert.deepEqual(ring.lookup('ghcr.io/x/y'), []);
+  });
+  it('reads dockerconfigjson and dockercfg secrets, ignoring other types', () => {
+    const enc = (o: unknown) => b64(JSON.stringify(o));
+    const ring = keyringFromPullSecrets([
+      { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': enc({ auths: { 'a.example': { auth: b64('json:pw') } } }) } },
+      { type: 'kubernetes.io/dockercfg', data: { '.dockercfg': enc({ 'b.example': { username: 'cfg', password: 'pw' } }) } },
+      { type: 'Opaque', data: { '.dockerconfigjson': enc({ auths: { 'c.example': { username: 'no', password: 'pw' } } }) } },
+    ]);
+    assert.equal(ring.lookup('a.example/x')[0]?.username, 'json');
+    assert.equal(ring.lookup('b.example/x')[0]?.password, 'pw');
+    assert.deepEqual(ring.lookup('c.example/x'), []);
+    assert.throws(() => keyringFromPullSecrets([{ type: 'kubernetes.io/dockercfg', data: { '.dockercfg': b64('{not json') } }]));
   });
   it('accepts the bare auths map and combines lookups in order', () => {
     const first = credentialsFromDockerConfig({ 'other.example': { username: 'first', password: 'x' } });

@@ -6,6 +6,7 @@ import type { ContainerConfig, ImageStatus, Mount, SandboxStatus } from '../runt
 import { backoffKey, type StartAction } from './plan.js';
 import { containerResources, containerSecurity } from './pod-config.js';
 import { fieldPathOf, type PodObject, type PodSyncContext } from './context.js';
+import { pullWithSecrets } from './pull-secrets.js';
 
 /** Default pull policy: Always for `:latest` or an untagged image, IfNotPresent otherwise. */
 export function pullPolicy(c: Container): string {
@@ -31,7 +32,7 @@ async function ensureImage(ctx: PodSyncContext, pod: PodObject, c: Container, fi
   }
   ctx.events.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, fieldPath);
   const started = ctx.clock.now();
-  const pulled = await ctx.runtime.pullImage(image, ctx.signal);
+  const pulled = await pullWithSecrets(ctx, pod, image);
   const took = `${((ctx.clock.now() - started) / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
   ctx.events.event(pod, 'Normal', 'Pulled',
     `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${pulled.sizeBytes} bytes.`, fieldPath);
@@ -72,7 +73,7 @@ export async function startContainer(ctx: PodSyncContext, pod: PodObject, sandbo
       name: c.name, attempt: action.attempt, image: c.image ?? '', imageRef: image.ref,
       command: c.command ?? [], args: c.args ?? [], workingDir: c.workingDir,
       env: envOf(c, pod, sandbox, ctx.hostIPs[0] ?? ''), mounts: mountsOf(c, volumeDirs),
-      tty: c.tty === true, stdin: c.stdin === true,
+      tty: c.tty === true, stdin: c.stdin === true, stdinOnce: c.stdinOnce === true,
       labels: { 'io.kubernetes.container.name': c.name, 'io.kubernetes.pod.uid': pod.metadata?.uid ?? '' },
     };
     const securityContext = containerSecurity(pod, c), resources = containerResources(c);

@@ -75,6 +75,8 @@ export interface ContainerConfig {
   readonly mounts: readonly Mount[];
   readonly tty: boolean;
   readonly stdin: boolean;
+  /** Stdin closes once the first attached client detaches (kubectl run -it --rm sets it). */
+  readonly stdinOnce?: boolean;
   readonly labels: Readonly<Record<string, string>>;
   /** The container's securityContext merged with the pod's (the agent merges, as upstream does). */
   readonly securityContext?: ContainerSecurity;
@@ -132,6 +134,30 @@ export interface ImageStatus {
   readonly sizeBytes: number;
 }
 
+/** Credentials for one pull (CRI AuthConfig): the agent tries each keyring match in turn. */
+export interface RegistryAuth {
+  readonly username?: string;
+  readonly password?: string;
+  readonly identityToken?: string;
+  readonly registryToken?: string;
+}
+
+/** An image on the node as CRI ListImages reports it (for image garbage collection). */
+export interface RuntimeImage {
+  /** Image ID (config digest). */
+  readonly id: string;
+  readonly repoTags: readonly string[];
+  /** name@digest forms: what containers' imageRef may name instead of the ID. */
+  readonly repoDigests: readonly string[];
+  readonly sizeBytes: number;
+}
+
+/** The filesystem holding images (CRI ImageFsInfo, as the kubelet's stats provider sees it). */
+export interface ImageFsInfo {
+  readonly capacityBytes: number;
+  readonly availableBytes: number;
+}
+
 export interface RuntimeVersion {
   /** e.g. `sim`, `runc`; the node shows `<runtimeName>://<runtimeVersion>`. */
   readonly runtimeName: string;
@@ -181,7 +207,13 @@ export interface Runtime {
 
   /** undefined when the image is not present on the node. */
   imageStatus(image: string): Promise<ImageStatus | undefined>;
-  pullImage(image: string, signal?: AbortSignal): Promise<ImageStatus>;
+  /** `auth`: the one credential to present to the image's registry (none = anonymous). */
+  pullImage(image: string, signal?: AbortSignal, auth?: RegistryAuth): Promise<ImageStatus>;
+  /** Optional image service for image garbage collection (a runtime without it is never collected). */
+  listImages?(): Promise<RuntimeImage[]>;
+  /** Removes the image (every name of it) and the data no other image needs. */
+  removeImage?(id: string): Promise<void>;
+  imageFsInfo?(): Promise<ImageFsInfo>;
 
   /** Optional push of state changes (upstream's evented PLEG); without it the agent polls. */
   watchEvents?(signal: AbortSignal): AsyncIterable<RuntimeEvent>;

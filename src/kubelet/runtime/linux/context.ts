@@ -1,6 +1,7 @@
 // Contract: what the linux runtime's parts share: the on-disk layout, the helper programs, the
 // records in memory (the files under <root> are the truth; these maps mirror them), the IP
 // allocator and the image source. One RuntimeContext per LinuxRuntime instance.
+import type { ImageFsInfo, RegistryAuth } from '../types.js';
 import { run, type RunOptions, type RunResult } from './exec.js';
 import type { CgroupMode } from './cgroups.js';
 import type { Ipam } from './ipam.js';
@@ -16,7 +17,13 @@ export interface ImageSource {
     layerDirs: string[];
   }>;
   status(ref: string): Promise<{ ref: string; name: string; sizeBytes: number } | undefined>;
-  pull(ref: string, opts?: { signal?: AbortSignal }): Promise<unknown>;
+  /** `credentials(host, path)`: what to present to a registry (imagePullSecrets), absent = anonymous. */
+  pull(ref: string, opts?: { signal?: AbortSignal; credentials?: (host: string, path: string) => RegistryAuth | undefined }): Promise<unknown>;
+  /** For image garbage collection; a source without them is never collected. */
+  list?(): Promise<Array<{ ref: string; name?: string; digest: string; id: string; size: number }>>;
+  remove?(ref: string): Promise<string[]>;
+  gc?(opts: { inUse?: Iterable<string>; gracePeriodMs?: number }): Promise<unknown>;
+  fsInfo?(): Promise<ImageFsInfo>;
 }
 
 export interface Tools {

@@ -10,9 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { credentialFor, parseReference, type CredentialLookup } from '../../../images/index.js';
 import { normalizeImage } from '../sim/index.js';
 import {
-  RuntimeError, type ContainerConfig, type ContainerStatus, type ImageStatus, type Runtime, type RuntimeEvent, type RuntimeVersion,
+  RuntimeError, type ContainerConfig, type ContainerStatus, type ImageFsInfo, type ImageStatus, type RegistryAuth, type Runtime, type RuntimeEvent,
+  type RuntimeImage, type RuntimeVersion,
   type SandboxConfig, type SandboxFilter, type SandboxStatus,
 } from '../types.js';
 import { cgroupMode, parentsOf } from './cgroups.js';
@@ -50,6 +52,7 @@ export class LinuxRuntime implements Runtime {
   private loaded: Promise<RuntimeContext> | undefined;
   private readonly hub: EventHub;
   private watcher: FSWatcher | undefined;
+  private readonly lookups = new Map<string, CredentialLookup>();
 
   constructor(private readonly opts: LinuxRuntimeOptions) {
     this.hub = new EventHub(opts.sweepIntervalMs);
@@ -198,12 +201,63 @@ export class LinuxRuntime implements Runtime {
     return s && { ref: s.ref, name: s.name, sizeBytes: s.sizeBytes };
   }
 
-  async pullImage(image: string, signal?: AbortSignal): Promise<ImageStatus> {
+  async pullImage(image: string, signal?: AbortSignal, auth?: RegistryAuth): Promise<ImageStatus> {
     const ctx = await this.context();
-    await ctx.images.pull(image, { signal });
+    await ctx.images.pull(image, { signal, credentials: auth && this.credentialFor(image, auth) });
     const s = await ctx.images.status(image);
     if (!s) throw new RuntimeError(`image ${image} is not present after pulling it`, 'ErrImagePull');
     return { ref: s.ref, name: s.name, sizeBytes: s.sizeBytes };
+  }
+
+  /**
+   * As CRI's AuthConfig, the credential goes to the image's own registry, never to a mirror.
+   * One lookup per (registry, credential), so pulls with the same secret share a download.
+   */
+  private credentialFor(image: string, auth: RegistryAuth): CredentialLookup {
+    const registry = parseReference(image).domain;
+    const key = JSON.stringify([registry, auth.username, auth.password, auth.identityToken, auth.registryToken]);
+    let lookup = this.lookups.get(key);
+    if (!lookup) {
+      lookup = credentialFor(registry, { ...auth });
+      this.lookups.set(key, lookup);
+      if (this.lookups.size > 256) this.lookups.delete(this.lookups.keys().next().value as string);
+    }
+    return lookup;
+  }
+
+  async listImages(): Promise<RuntimeImage[]> {
+    const ctx = await this.context();
+    const byId = new Map<string, { id: string; repoTags: string[]; repoDigests: string[]; sizeBytes: number }>();
+    for (const i of (await ctx.images.list?.()) ?? []) {
+      const e = byId.get(i.id) ?? { id: i.id, repoTags: [], repoDigests: [], sizeBytes: i.size };
+      if (i.name) {
+        if (!i.ref.includes('@')) e.repoTags.push(i.ref);
+        const digest = `${i.name}@${i.digest}`;
+        if (!e.repoDigests.includes(digest)) e.repoDigests.push(digest);
+      }
+      byId.set(i.id, e);
+    }
+    return [...byId.values()];
+  }
+
+  /**
+   * Drops every name of the image, then the data no other image and no container needs. Blobs
+   * younger than a minute stay (a pull in another process may be writing them; gc takes them later).
+   */
+  async removeImage(id: string): Promise<void> {
+    const ctx = await this.context();
+    if (!ctx.images.remove) throw new RuntimeError('this image source cannot remove images');
+    const names = new Set([id, ...((await this.listImages()).find((i) => i.id === id)?.repoDigests ?? [])]);
+    const users = [...ctx.containers.values()].filter((c) => names.has(c.imageRef));
+    if (users.length) throw new RuntimeError(`image ${id} is used by container ${users[0]!.id}`);
+    await ctx.images.remove(id).catch((e: Error & { kind?: string }) => { if (e.kind !== 'NotPresent') throw e; });
+    await ctx.images.gc?.({ inUse: [...ctx.containers.values()].map((c) => c.imageRef), gracePeriodMs: 60_000 });
+  }
+
+  async imageFsInfo(): Promise<ImageFsInfo> {
+    const ctx = await this.context();
+    if (!ctx.images.fsInfo) throw new RuntimeError('this image source does not report its filesystem');
+    return ctx.images.fsInfo();
   }
 
   watchEvents(signal: AbortSignal): AsyncIterable<RuntimeEvent> {
