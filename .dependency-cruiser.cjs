@@ -29,6 +29,18 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(store|core)/' },
     },
     {
+      name: 'proxy-through-the-api', severity: 'error',
+      comment: 'the service proxy learns Services and EndpointSlices through informers only',
+      from: { path: '^src/proxy/' },
+      to: { path: '^src/', pathNot: '^src/(proxy|core|client|controller-runtime)/' },
+    },
+    {
+      name: 'dns-reads-through-informers', severity: 'error',
+      comment: 'cluster DNS learns Services and EndpointSlices from informers: core, client and controller-runtime only',
+      from: { path: '^src/dns/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(dns|core|client|controller-runtime)/' },
+    },
+    {
       name: 'testing-not-cmd', severity: 'error',
       from: { path: '^src/(testing|cluster)/' },
       to: { path: '^src/cmd/' },

@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 # Runtime pieces: runc, conmon and catatonit run pods; iproute2/util-linux/e2fsprogs set up pod
 # networks, namespaces and loop volumes; attr sets overlayfs opaque markers on image layers.
 # The demo image is built from busybox-static, nginx-light and curl. Tests also use a loopback
-# docker-registry and Debian's Python Kubernetes client.
+# docker-registry and Debian's Python Kubernetes client. nftables programs Services (src/proxy).
 PACKAGES=(runc conmon catatonit busybox-static iproute2 util-linux e2fsprogs attr tar gzip ca-certificates
-  nginx-light curl docker-registry python3-kubernetes)
+  nginx-light curl docker-registry python3-kubernetes nftables)
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=()
