@@ -5,7 +5,7 @@
 // DELETE of a pod it stopped).
 //
 // Lifecycle of run(client, signal): runtime config (pod CIDR) → register → lease and status
-// loops → pod informer → pod workers; when the signal aborts everything winds down and the
+// loops → pod informer → pod workers, and image garbage collection (image-gc.ts); when the signal aborts everything winds down and the
 // runtime is left as it is: pods keep "running", and a new agent on the same runtime adopts
 // them without restarting anything.
 import { cpus, totalmem } from 'node:os';
@@ -14,6 +14,7 @@ import { Pods } from '../core/index.js';
 import type { ApiClient } from '../client/index.js';
 import { InformerSet, consoleLogger, realClock, type Clock, type Logger } from '../controller-runtime/index.js';
 import { createEventRecorder } from './events.js';
+import { collectsImages, DEFAULT_IMAGE_GC_POLICY, ImageGcManager, runImageGc, type ImageGcPolicy } from './image-gc.js';
 import { runLease } from './node/lease.js';
 import { defaultLabels, newBootID, type NodeIdentity } from './node/node-object.js';
 import { register, runNodeStatus } from './node/register.js';
@@ -55,6 +56,8 @@ export interface NodeAgentOptions {
   readonly statusUpdateIntervalMs?: number;    // default 10 000
   readonly statusReportIntervalMs?: number;    // default 300 000
   readonly relistIntervalMs?: number;          // default 1 000 (runtimes without events)
+  /** Image garbage collection (runtimes with an image service); false = off. Default: upstream's policy. */
+  readonly imageGc?: Partial<ImageGcPolicy> | false;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
@@ -92,7 +95,13 @@ export function nodeAgent(opts: NodeAgentOptions): AgentComponent {
         dns: { clusterDNS: opts.clusterDNS ?? [], clusterDomain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN },
       };
       informers.start(signal);
+      const nodeRef = { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, uid: nodeName } };
+      const gcPolicy = opts.imageGc === false ? undefined : { ...DEFAULT_IMAGE_GC_POLICY, ...(opts.imageGc ?? {}) };
+      const imageGc = gcPolicy && collectsImages(runtime)
+        ? runImageGc(new ImageGcManager(runtime, gcPolicy, events, nodeRef, clock, logger), { periodMs: gcPolicy.periodMs, events, node: nodeRef, clock, logger }, signal)
+        : Promise.resolve();
       await Promise.all([
+        imageGc,
         runLease(client, { nodeName, nodeUid: node.metadata?.uid, renewIntervalMs: opts.leaseRenewIntervalMs ?? 10_000 }, clock, logger, signal),
         runNodeStatus(client, id, {
           intervalMs: opts.statusUpdateIntervalMs ?? 10_000, reportIntervalMs: opts.statusReportIntervalMs ?? 300_000,

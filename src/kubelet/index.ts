@@ -3,6 +3,7 @@
 export { nodeAgent, defaultCapacity, type AgentComponent, type NodeAgentOptions } from './agent.js';
 export { simNodes, simNodeName, simPodCIDR, SIM_NODE_CAPACITY, type SimNodeOptions } from './sim-nodes.js';
 export type { PodVolumes } from './pods/context.js';
+export { DEFAULT_IMAGE_GC_POLICY, ImageGcManager, runImageGc, type ImageGcPolicy, type ImageRuntime } from './image-gc.js';
 export { KUBELET_VERSION } from './node/node-object.js';
 export { NODE_LEASE_NAMESPACE, LEASE_DURATION_SECONDS } from './node/lease.js';
 export {
