@@ -136,3 +136,12 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined>, m
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** For tests with their own runtime (not a fixture): removes every sandbox, stops the watcher, drops the bridge; returns the leaks. */
+export async function removeRuntime(rt: LinuxRuntime, root: string, bridge: string, cgroupParent: string): Promise<string[]> {
+  for (const s of await rt.listPodSandboxes()) await rt.removePodSandbox(s.id).catch(() => undefined);
+  rt.close();
+  const leaks = await leaksUnder(root, bridge, cgroupParent);
+  try { execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' }); } catch { /* already gone */ }
+  return leaks;
+}

@@ -19,7 +19,7 @@ import { openImages, type Images } from '../../src/images/index.js';
 import { DEFAULT_IMAGE_GC_POLICY, ImageGcManager, runImageGc, type ImageRuntime } from '../../src/kubelet/index.js';
 import { linuxRuntime, type LinuxRuntime } from '../../src/kubelet/runtime/linux/index.js';
 import { makeImage, makeTar, ociLayoutTar, tempDir } from '../images/helpers.js';
-import { busyboxLayer, containerConfig, leaksUnder, sandboxConfig, skipReason } from './helpers.js';
+import { busyboxLayer, containerConfig, removeRuntime, sandboxConfig, skipReason } from './helpers.js';
 
 const skip = await skipReason();
 if (skip) console.log(`# SKIP ${skip}`);
@@ -62,13 +62,7 @@ describe('image garbage collection on the linux runtime', { skip }, () => {
     };
   });
   after(async () => {
-    if (rt) {
-      for (const s of await rt.listPodSandboxes()) await rt.removePodSandbox(s.id).catch(() => undefined);
-      rt.close();
-      const leaks = await leaksUnder(join(dir, 'runtime'), bridge, parent);
-      try { execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' }); } catch { /* gone */ }
-      assert.deepEqual(leaks, [], 'nothing of the runtime is left behind');
-    }
+    if (rt) assert.deepEqual(await removeRuntime(rt, join(dir, 'runtime'), bridge, parent), [], 'nothing of the runtime is left behind');
     await cleanup?.();
     await rm(dir, { recursive: true, force: true });
   });

@@ -19,7 +19,7 @@ import { eventually } from '../e2e/helpers.js';
 import { FAST, getPod, pod, podPhase, schedulerManager } from '../e2e/node-support.js';
 import { makeImage, tempDir } from '../images/helpers.js';
 import { startFakeRegistry, type FakeRegistry } from '../images/servers.js';
-import { busyboxLayer, leaksUnder, skipReason } from './helpers.js';
+import { busyboxLayer, removeRuntime, skipReason } from './helpers.js';
 
 const skip = await skipReason();
 if (skip) console.log(`# SKIP ${skip}`);
@@ -57,13 +57,7 @@ describe('imagePullSecrets on the linux runtime', { skip }, () => {
     ac.abort();
     await running;
     await c?.stop();
-    if (rt) {
-      for (const s of await rt.listPodSandboxes()) await rt.removePodSandbox(s.id).catch(() => undefined);
-      rt.close();
-      const leaks = await leaksUnder(join(dir, 'runtime'), bridge, parent);
-      try { execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' }); } catch { /* gone */ }
-      assert.deepEqual(leaks, [], 'nothing of the runtime is left behind');
-    }
+    if (rt) assert.deepEqual(await removeRuntime(rt, join(dir, 'runtime'), bridge, parent), [], 'nothing of the runtime is left behind');
     await reg?.stop();
     await cleanup?.();
     await rm(dir, { recursive: true, force: true });
