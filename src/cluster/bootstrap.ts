@@ -11,6 +11,14 @@ export const LOCAL_PATH_CLASS: KubeObject = {
   allowVolumeExpansion: false,
 };
 
+/** Sparse ext4 images on loop devices: real capacity, online expansion (not the default). */
+export const LOCAL_BLOCK_CLASS: KubeObject = {
+  apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass',
+  metadata: { name: 'local-block' },
+  provisioner: 'berth.dev/local-block', reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer',
+  allowVolumeExpansion: true, parameters: { fsType: 'ext4' },
+};
+
 async function ensure(client: ApiClient, type: ResourceType, obj: KubeObject): Promise<void> {
   // Look first: creating an existing object can fail in admission (a taken cluster IP)
   // before the store would say AlreadyExists.
@@ -32,6 +40,7 @@ export async function bootstrap(client: ApiClient, opts: { apiServerPort: number
     await ensure(client, Namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
   await ensure(client, StorageClasses, LOCAL_PATH_CLASS);
+  await ensure(client, StorageClasses, LOCAL_BLOCK_CLASS);
   await ensure(client, Services, {
     apiVersion: 'v1', kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },

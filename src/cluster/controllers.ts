@@ -13,8 +13,10 @@ import { pvProtection } from '../controllers/pv-protection/index.js';
 import { pvcProtection } from '../controllers/pvc-protection/index.js';
 import { schedulerController } from '../controllers/scheduler/index.js';
 import { statefulSetController } from '../controllers/statefulset/index.js';
+import { volumeExpandController } from '../controllers/volume-expand/index.js';
 import { rootCaPublisher } from '../controllers/root-ca-publisher/index.js';
 import { serviceAccountController } from '../controllers/serviceaccount/index.js';
+import { endpointsController, endpointSliceController } from '../controllers/endpoints/index.js';
 import { controllerMetrics } from './metrics.js';
 import type { ClusterContext, Component } from './start.js';
 
@@ -34,8 +36,11 @@ export function defaultControllers(cluster: ClusterContext, opts: ControllerOpti
   return [
     namespaceController, garbageCollector, serviceAccountController, rootCaPublisher(cluster.caPem),
     pvBinder, provisionerController({ root: opts.localPathRoot, immediateNode: opts.immediateNode }), pvcProtection, pvProtection,
+    volumeExpandController({ root: opts.localPathRoot }),
     (client, informers) => schedulerController(client, informers, { logger }),
     (client, informers) => statefulSetController(client, informers, { logger }),
+    (client, informers) => endpointsController(client, informers, { logger }),
+    (client, informers) => endpointSliceController(client, informers, { logger }),
   ];
 }
 

@@ -1,5 +1,6 @@
-// Public surface of volumes: the storage seams (VolumePlugin, Provisioner), the local-path
-// provisioner, in-tree deleters for static PVs, and the pure PV/PVC/pod helpers and
+// Public surface of volumes: the storage seams (VolumePlugin, Provisioner), the local-path and
+// local-block provisioners, the node side of local-block images (loop devices, mounts), claim
+// status during a resize, in-tree deleters for static PVs, and the pure PV/PVC/pod helpers and
 // annotation names every storage controller shares. Also the Event recorder the storage
 // controllers write with (a candidate to move into controller-runtime).
 export * from './annotations.js';
@@ -8,4 +9,13 @@ export { volumeFitsNode, termMatches as nodeSelectorTermMatches } from './node-a
 export { ProvisioningError, type ProvisionRequest, type Provisioner, type VolumePlugin, type VolumeSpec } from './types.js';
 export { findStaticDeleter, type VolumeDeleter } from './deleters.js';
 export { LOCAL_PATH_PROVISIONER, localPathProvisioner, pinnedNode, type LocalPathOptions } from './local-path/provisioner.js';
+export {
+  LOCAL_BLOCK_PROVISIONER, localBlockProvisioner, classFsType, type LocalBlockOptions,
+} from './local-block/provisioner.js';
+export { berthProvisioners, DEFAULT_VOLUMES_ROOT } from './provisioners.js';
+export { volumeImageOf, mountImage, unmountImage, expandMountedImage, type VolumeImage } from './local-block/node.js';
+export { loopDevicesOf } from './local-block/loop.js';
+export { imageBytes, capacityOf } from './local-block/image.js';
+export { parseMountInfo, readMounts, mountsUnder, mountAt, mount, unmount, run as runTool, type MountEntry } from './mounts.js';
+export * from './resize.js';
 export { createEventRecorder, type EventRecorder, type EventRecorderOptions, type EventSource, type EventType } from './event-recorder.js';

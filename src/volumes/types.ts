@@ -2,8 +2,9 @@
 // - VolumePlugin: what the node agent calls to make a volume appear in a pod's directory;
 // - Provisioner: what the provisioner controller calls to create and delete the storage
 //   behind a dynamically provisioned PV. One implementation per StorageClass provisioner
-//   name (`berth.dev/local-path`, later `berth.dev/local-block`).
+//   name (`berth.dev/local-path`, `berth.dev/local-block`).
 import type { Volume } from 'kubernetes-types/core/v1.js';
+import type { Quantity } from '../core/index.js';
 import type { PersistentVolumeClaimObject, PersistentVolumeObject, PodObject, StorageClassObject } from './objects.js';
 
 /** One volume of a pod as a plugin sees it: the pod's entry and, for a claim, its bound PV. */
@@ -45,6 +46,12 @@ export interface Provisioner {
   delete(pv: PersistentVolumeObject): Promise<void>;
   /** Whether this instance holds pv's storage (a node-local provisioner deletes only its own). */
   owns(pv: PersistentVolumeObject): boolean;
+  /**
+   * Grows the storage behind pv to hold at least `size` (the controller side of a resize, as
+   * CSI ControllerExpandVolume). Returns the new capacity and whether the filesystem still has
+   * to grow on the node. Absent: this provisioner's volumes cannot grow.
+   */
+  expand?(pv: PersistentVolumeObject, size: Quantity): Promise<{ capacity: string; nodeExpansionRequired: boolean }>;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Provisioner controller: creates and deletes the storage of dynamically provisioned volumes
-// for the provisioners Berth implements (`berth.dev/local-path`; more are added by passing
-// them in `provisioners`). It plays upstream's external-provisioner role: the binder decides
+// for the provisioners Berth implements (`berth.dev/local-path`, `berth.dev/local-block`; others
+// are added by passing them in `provisioners`). It plays upstream's external-provisioner role: the binder decides
 // that a claim needs a new volume and annotates it; this controller makes the storage and the
 // PV (provision.ts), and removes both when a Delete-policy PV is released (reclaim.ts).
 //
@@ -10,37 +10,39 @@
 // `immediateNode` (default: nodeName, else this host's name).
 //
 // Keys: `namespace/name` is a claim, `name` a PV.
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { PersistentVolumeClaims, PersistentVolumes, StorageClasses } from '../../core/index.js';
 import type { ApiClient } from '../../client/index.js';
 import type { ControllerSpec, InformerSet, Reconciler, Watch } from '../../controller-runtime/index.js';
 import {
-  ANN_PROVISIONED_BY, createEventRecorder, localPathProvisioner, type EventRecorder,
+  ANN_PROVISIONED_BY, berthProvisioners, createEventRecorder, DEFAULT_VOLUMES_ROOT, type EventRecorder,
   type PersistentVolumeClaimObject as Claim, type PersistentVolumeObject as Volume, type Provisioner, type StorageClassObject,
 } from '../../volumes/index.js';
 import { provisionClaim, requestedProvisioner, type ProvisionContext } from './provision.js';
 import { reclaimVolume } from './reclaim.js';
 
 export interface ProvisionerOptions {
-  /** Where local-path volumes live (`<root>/<pv-name>`); default `<tmpdir>/berth-local-path`. */
+  /**
+   * Where local-path volumes live (`<root>/<pv-name>`), and local-block images
+   * (`<root>/block/<pv-name>.img`); default `<tmpdir>/berth-local-path`.
+   */
   readonly root?: string;
   /** Serve only this node; default: every node. */
   readonly nodeName?: string;
   /** Node for Immediate-class volumes; default nodeName, else this host's name. */
   readonly immediateNode?: string;
-  /** Default: local-path under `root`. */
+  /** Default: local-path and local-block under `root`. */
   readonly provisioners?: readonly Provisioner[];
   /** Default: one recorder per provisioner, source `<provisioner>_<node>`. */
   readonly recorder?: EventRecorder;
 }
 
-export const DEFAULT_LOCAL_PATH_ROOT = join(tmpdir(), 'berth-local-path');
+export const DEFAULT_LOCAL_PATH_ROOT = DEFAULT_VOLUMES_ROOT;
 
 export function provisionerController(opts: ProvisionerOptions = {}): (client: ApiClient, informers: InformerSet) => ControllerSpec {
   return (client, informers) => {
     const root = opts.root ?? DEFAULT_LOCAL_PATH_ROOT;
-    const provisioners = opts.provisioners ?? [localPathProvisioner({ root, nodeName: opts.nodeName })];
+    const provisioners = opts.provisioners ?? berthProvisioners(root, opts.nodeName);
     const instance = opts.nodeName ?? hostname();
     const byName = new Map(provisioners.map((p) => [p.name, {
       provisioner: p,

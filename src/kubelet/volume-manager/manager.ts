@@ -1,24 +1,61 @@
 // The node's volume manager (PodVolumes): sets up every volume of a pod before its containers
 // start and tears down what it made when the pod goes. Per-pod state lives under
-// `<root>/<pod uid>/volumes/<type>/<name>`; volumes that point elsewhere (claims, hostPath) are
-// returned as they are and never removed.
+// `<root>/<pod uid>/volumes/<type>/<name>`; volumes that point elsewhere (directory claims,
+// hostPath) are returned as they are and never removed. Two kinds are mounts under the pod's
+// directory: local-block images (loop device + ext4, see block.ts) and Memory-medium emptyDirs
+// (tmpfs). Teardown unmounts whatever the kernel says is mounted there, so it also works for
+// mounts an earlier agent made, and never removes a directory that is still a mount point.
 import { mkdir, rm } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod, Volume } from 'kubernetes-types/core/v1.js';
 import type { ApiClient } from '../../client/index.js';
+import type { Logger } from '../../controller-runtime/index.js';
+import { mount, mountAt, mountsUnder, readMounts, unmount, unmountImage, volumeImageOf, type PodObject } from '../../volumes/index.js';
 import type { PodVolumes } from '../pods/context.js';
-import { claimPath, configMapFiles, downwardFiles, hostPath, secretFiles, VolumeError, writeFiles } from './sources.js';
+import { BlockVolumes } from './block.js';
+import { memoryVolumeBytes } from './empty-dir.js';
+import { boundVolume, configMapFiles, downwardFiles, hostPath, secretFiles, VolumeError, volumePath, writeFiles } from './sources.js';
 
 export interface VolumeManagerOptions {
   readonly client: ApiClient;
   /** Per-pod volume directories (e.g. `<data-dir>/pods`). */
   readonly root: string;
+  /** Memory a Memory-medium emptyDir may use at most (node allocatable); default this machine's. */
+  readonly nodeAllocatableMemory?: bigint;
+  /** How often mounted local-block volumes are checked for a pending filesystem resize; default 1000 ms. */
+  readonly resizeCheckIntervalMs?: number;
+  readonly logger?: Logger;
 }
+
+const BLOCK_KIND = 'local-block';
 
 export function volumeManager(opts: VolumeManagerOptions): PodVolumes {
   const { client, root } = opts;
+  const block = new BlockVolumes(client, opts.resizeCheckIntervalMs ?? 1000, opts.logger);
+  const allocatable = opts.nodeAllocatableMemory ?? BigInt(totalmem());
+
+  async function claimDir(pod: Pod, v: Volume, own: (kind: string) => string, signal: AbortSignal): Promise<string> {
+    const { claim, pv } = await boundVolume(client, pod, v.persistentVolumeClaim!.claimName);
+    const image = await volumeImageOf(pv);
+    if (!image) return volumePath(pv);
+    const dir = own(BLOCK_KIND);
+    await block.setUp(pod as PodObject, claim, pv, image, dir, signal);
+    return dir;
+  }
+
+  async function emptyDir(pod: Pod, v: Volume, dir: string): Promise<string> {
+    await mkdir(dir, { recursive: true });
+    const medium = v.emptyDir?.medium ?? '';
+    if (medium === '') return dir;
+    if (medium !== 'Memory') throw new VolumeError(`emptyDir medium "${medium}" is not supported on this node`);
+    const size = memoryVolumeBytes(pod, v, allocatable);
+    if (!mountAt(await readMounts(), dir)) await mount('tmpfs', dir, 'tmpfs', [`size=${size}`]);
+    return dir;
+  }
+
   return {
-    async setUp(pod: Pod): Promise<ReadonlyMap<string, string>> {
+    async setUp(pod: Pod, signal: AbortSignal): Promise<ReadonlyMap<string, string>> {
       const uid = pod.metadata?.uid ?? '';
       const ns = pod.metadata?.namespace ?? 'default';
       const base = join(root, uid, 'volumes');
@@ -26,9 +63,9 @@ export function volumeManager(opts: VolumeManagerOptions): PodVolumes {
       for (const v of pod.spec?.volumes ?? []) {
         const own = (kind: string) => join(base, kind, v.name);
         try {
-          if (v.persistentVolumeClaim) dirs.set(v.name, await claimPath(client, pod, v.persistentVolumeClaim.claimName));
+          if (v.persistentVolumeClaim) dirs.set(v.name, await claimDir(pod, v, own, signal));
           else if (v.hostPath) dirs.set(v.name, await hostPath(v.hostPath.path, v.hostPath.type ?? ''));
-          else if (v.emptyDir) dirs.set(v.name, await writeFilesOnce(own('empty-dir')));
+          else if (v.emptyDir) dirs.set(v.name, await emptyDir(pod, v, own('empty-dir')));
           else if (v.configMap) dirs.set(v.name, await writeFiles(own('configmap'), await configMapFiles(client, ns, v.configMap)));
           else if (v.secret) dirs.set(v.name, await writeFiles(own('secret'), await secretFiles(client, ns, v.secret)));
           else if (v.downwardAPI) dirs.set(v.name, await writeFiles(own('downward-api'), downwardFiles(pod, v.downwardAPI)));
@@ -51,12 +88,16 @@ export function volumeManager(opts: VolumeManagerOptions): PodVolumes {
     async tearDown(podUid: string): Promise<void> {
       // Only the pod's own directory: claim and hostPath data live elsewhere and stay.
       if (!podUid || podUid.includes('/') || podUid.includes('..')) return;
-      await rm(join(root, podUid), { recursive: true, force: true });
+      const dir = join(root, podUid);
+      for (const m of mountsUnder(await readMounts(), dir)) {
+        if (m.mountPoint.includes(`/volumes/${BLOCK_KIND}/`)) await unmountImage(m.mountPoint);
+        else await unmount(m.mountPoint);
+      }
+      block.forgetPod(podUid);
+      // rm would follow into a mount that is still there and delete the volume's data.
+      const left = mountsUnder(await readMounts(), dir);
+      if (left.length) throw new Error(`volumes of pod ${podUid} are still mounted (${left.map((m) => m.mountPoint).join(', ')}); keeping its directory`);
+      await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function writeFilesOnce(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  return dir;
 }

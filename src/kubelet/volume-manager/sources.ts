@@ -5,8 +5,9 @@
 import { chmod, lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod, Volume } from 'kubernetes-types/core/v1.js';
-import { ConfigMaps, PersistentVolumeClaims, PersistentVolumes, Secrets, isNotFound, type KubeObject } from '../../core/index.js';
+import { ConfigMaps, PersistentVolumeClaims, PersistentVolumes, Secrets, isNotFound } from '../../core/index.js';
 import type { ApiClient } from '../../client/index.js';
+import type { PersistentVolumeClaimObject as ClaimObject, PersistentVolumeObject as VolumeObject } from '../../volumes/index.js';
 
 export class VolumeError extends Error {
   constructor(message: string, readonly reason = 'FailedMount') { super(message); this.name = 'VolumeError'; }
@@ -14,21 +15,27 @@ export class VolumeError extends Error {
 
 type FileMap = Map<string, { data: Buffer; mode: number }>;
 
-export async function claimPath(client: ApiClient, pod: Pod, claimName: string): Promise<string> {
+
+/** A pod's claim and the PV it is bound to; the errors say what keeps the volume from mounting. */
+export async function boundVolume(client: ApiClient, pod: Pod, claimName: string): Promise<{ claim: ClaimObject; pv: VolumeObject }> {
   const ns = pod.metadata?.namespace;
-  let claim: KubeObject;
+  let claim: ClaimObject;
   try {
-    claim = await client.get(PersistentVolumeClaims, { namespace: ns, name: claimName });
+    claim = await client.get<ClaimObject>(PersistentVolumeClaims, { namespace: ns, name: claimName });
   } catch (e) {
     if (isNotFound(e)) throw new VolumeError(`persistentvolumeclaim "${claimName}" not found`);
     throw e;
   }
   if (claim.metadata?.deletionTimestamp) throw new VolumeError(`persistentvolumeclaim "${claimName}" is being deleted`);
-  const volumeName = (claim.spec as { volumeName?: string }).volumeName;
-  const phase = (claim.status as { phase?: string } | undefined)?.phase;
-  if (!volumeName || phase !== 'Bound') throw new VolumeError(`persistentvolumeclaim "${claimName}" is not bound`);
-  const pv = await client.get(PersistentVolumes, { name: volumeName });
-  const spec = pv.spec as { local?: { path: string }; hostPath?: { path: string; type?: string }; rbd?: { image?: string; pool?: string } };
+  const volumeName = claim.spec?.volumeName;
+  if (!volumeName || claim.status?.phase !== 'Bound') throw new VolumeError(`persistentvolumeclaim "${claimName}" is not bound`);
+  return { claim, pv: await client.get<VolumeObject>(PersistentVolumes, { name: volumeName }) };
+}
+
+/** The host directory of a directory-backed PV (local, hostPath). */
+export async function volumePath(pv: VolumeObject): Promise<string> {
+  const volumeName = pv.metadata?.name ?? '';
+  const spec = pv.spec ?? {};
   if (spec.local?.path) return ensureDir(spec.local.path, `local volume ${volumeName}`);
   if (spec.hostPath?.path) return hostPath(spec.hostPath.path, spec.hostPath.type ?? '');
   if (spec.rbd) {

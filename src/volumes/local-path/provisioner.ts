@@ -8,12 +8,11 @@
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HOSTNAME_LABEL } from '../annotations.js';
+import { refuse, refuseUnsupportedClaim } from '../claim-checks.js';
 import type { PersistentVolumeObject } from '../objects.js';
 import { ProvisioningError, type ProvisionRequest, type Provisioner } from '../types.js';
 
 export const LOCAL_PATH_PROVISIONER = 'berth.dev/local-path';
-
-const SUPPORTED_MODES = ['ReadWriteOnce', 'ReadWriteOncePod'];
 
 export interface LocalPathOptions {
   /** Directory holding one sub-directory per volume. */
@@ -33,10 +32,6 @@ export function pinnedNode(pv: PersistentVolumeObject): string | undefined {
   return undefined;
 }
 
-function refuse(message: string): never {
-  throw new ProvisioningError(message, true);
-}
-
 export function localPathProvisioner(opts: LocalPathOptions): Provisioner {
   const dirOf = (pvName: string) => join(opts.root, pvName);
   return {
@@ -45,17 +40,7 @@ export function localPathProvisioner(opts: LocalPathOptions): Provisioner {
     async provision(req: ProvisionRequest): Promise<PersistentVolumeObject> {
       const { claim, storageClass, pvName, node } = req;
       const spec = claim.spec ?? {};
-      for (const mode of spec.accessModes ?? []) {
-        if (!SUPPORTED_MODES.includes(mode)) {
-          refuse(`access mode ${mode} is not supported by ${LOCAL_PATH_PROVISIONER}: a local-path volume is a directory on one node's disk; ` +
-            'ask for ReadWriteOnce (or ReadWriteOncePod) instead');
-        }
-      }
-      if ((spec.volumeMode ?? 'Filesystem') !== 'Filesystem') {
-        refuse(`volumeMode ${spec.volumeMode} is not supported by ${LOCAL_PATH_PROVISIONER}: it provides directories; use volumeMode Filesystem`);
-      }
-      if (spec.selector) refuse('claim Selector is not supported');
-      if (spec.dataSource || spec.dataSourceRef) refuse(`${LOCAL_PATH_PROVISIONER} cannot populate a volume from a data source; remove spec.dataSource`);
+      refuseUnsupportedClaim(LOCAL_PATH_PROVISIONER, claim, 'a local-path volume is a directory on one node\'s disk', ': it provides directories');
       const params = Object.keys(storageClass.parameters ?? {});
       if (params.length) refuse(`invalid StorageClass parameter "${params[0]}": ${LOCAL_PATH_PROVISIONER} takes no parameters`);
       if (storageClass.mountOptions?.length) refuse(`${LOCAL_PATH_PROVISIONER} does not support mount options; remove mountOptions from StorageClass "${storageClass.metadata?.name ?? ''}"`);
