@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, copyFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { linuxRuntime, preflight, type ImageSource, type LinuxRuntime } from '../../src/kubelet/runtime/linux/index.js';
 import type { ContainerConfig, SandboxConfig } from '../../src/kubelet/index.js';
 
@@ -144,4 +145,12 @@ export async function removeRuntime(rt: LinuxRuntime, root: string, bridge: stri
   const leaks = await leaksUnder(root, bridge, cgroupParent);
   try { execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' }); } catch { /* already gone */ }
   return leaks;
+}
+
+/** A stream that keeps what is written to it, as text. */
+export function sink(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (d: Buffer) => { text += d.toString(); });
+  return { stream, text: () => text };
 }

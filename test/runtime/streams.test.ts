@@ -4,17 +4,10 @@ import assert from 'node:assert/strict';
 import { Duplex, PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { execInContainer, followContainerLog, portForward } from '../../src/kubelet/runtime/linux/index.js';
-import { containerConfig, fixture, sandboxConfig, skipReason, teardown, type Fixture } from './helpers.js';
+import { containerConfig, fixture, sandboxConfig, sink, skipReason, teardown, type Fixture } from './helpers.js';
 
 const skip = await skipReason();
 if (skip) console.log(`# SKIP ${skip}`);
-
-function sink(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (d: Buffer) => { text += d.toString(); });
-  return { stream, text: () => text };
-}
 
 describe('linux runtime: exec, port-forward, logs', { skip }, () => {
   let f: Fixture;

@@ -107,6 +107,8 @@ async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: stri
     '-r', ctx.tools.runc, '--runtime-arg', `--root=${ctx.layout.runcRoot}`, '-p', join(dir, 'pid'), '-P', join(dir, 'conmon.pid'),
     '-l', `k8s-file:${rec.logPath}`, '--exit-dir', ctx.layout.exits, '-0', join(dir, 'persist'),
     '--socket-dir-path', ctx.layout.sockets, '--log-level', 'error', ...(rec.tty ? ['-t'] : []),
+    // stdin: a pipe that only attached clients write to; without stdinOnce it stays open when they leave.
+    ...(rec.stdin ? ['-i', ...(rec.stdinOnce ? [] : ['--leave-stdin-open'])] : []),
   ];
   const syncPath = join(dir, 'sync.json');
   const errLog = await open(join(dir, 'conmon.log'), 'a');

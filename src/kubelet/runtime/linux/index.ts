@@ -5,7 +5,7 @@ export { LinuxRuntime, linuxRuntime, type LinuxRuntimeOptions } from './runtime.
 export type { ImageSource, Tools } from './context.js';
 export { preflight, formatPreflight, findProgram, RUNTIME_PACKAGES, type PreflightProblem } from './preflight.js';
 export {
-  execInContainer, portForward, containerLog, containerLogPath, followContainerLog, type ExecStreams, type TerminalSize,
+  attachContainer, execInContainer, portForward, containerLog, containerLogPath, followContainerLog, type ExecStreams, type TerminalSize,
 } from './streams.js';
 export { parseCriLog, utcTimestamp, type LogOptions, type LogRecord } from './logs.js';
 export { parseCidr, gatewayOf, toDotted, type Cidr } from './ipam.js';

@@ -4,7 +4,7 @@
 //   sandboxes/<id>/sandbox.json   etc/{hosts,hostname,resolv.conf}   bundle/config.json
 //   containers/<id>/container.json   bundle/config.json   upper/ work/ rootfs/   persist/ (conmon)
 //   exits/<id>        exit code files written by conmon when a container ends
-//   runc/             runc's own state (--root)        sock/   conmon attach sockets
+//   runc/             runc's own state (--root)        sock/<id> → the bundle, where conmon keeps `attach`
 //   ipam/<ip>         one file per allocated pod IP, holding the sandbox id
 //   logs/<ns>_<pod>_<uid>/<container>/<attempt>.log   CRI-format logs, one per container attempt
 //   pause/rootfs/     the pause image: catatonit alone
@@ -44,6 +44,9 @@ export interface ContainerRecord {
   /** Absolute cgroup directories of the container, read after start (OOM counters). */
   cgroupDirs: string[];
   tty: boolean;
+  /** Keeps a stdin pipe for attach (spec `stdin`); `stdinOnce` closes it when the first attached client leaves. */
+  stdin?: boolean;
+  stdinOnce?: boolean;
 }
 
 export class Layout {

@@ -153,6 +153,7 @@ export class LinuxRuntime implements Runtime {
       id: newId(), sandboxId, podUid: sb.podUid, name: config.name, attempt: config.attempt,
       image: normalizeImage(config.image), imageRef: config.imageRef, state: 'created', createdAt: Date.now(),
       logPath: join(sb.logDir, config.name, `${config.attempt}.log`), cgroupDirs: [], tty: config.tty,
+      ...(config.stdin ? { stdin: true, stdinOnce: config.stdinOnce === true } : {}),
     };
     await ctr.createContainer(ctx, sb, rec, config);
     ctx.containers.set(rec.id, rec);

@@ -9,10 +9,18 @@
 // - portForward: a tiny relay (this same Node binary, `-e`) started with `nsenter --net` in the
 //   pod's network namespace connects to 127.0.0.1:<port> there and copies bytes both ways over
 //   its stdio; a refused connection rejects with the relay's message.
+// - attachContainer: the container's own process through conmon's attach socket
+//   (`sock/<id>/attach`, SOCK_SEQPACKET: each packet from conmon is one stream byte, 2 stdout
+//   or 3 stderr, then the bytes; what we send is written to the container's stdin, which
+//   conmon keeps as a pipe only for containers with `stdin: true`). The session ends when the
+//   container ends (conmon closes the socket) or the client goes; with stdinOnce, the client's
+//   end of stdin closes the container's stdin. Resizes as for exec, on the container's pty.
 // - containerLog / followContainerLog: the container's CRI log file, as kubectl shows it.
 import { spawn } from 'node:child_process';
 import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Duplex, Readable, Writable } from 'node:stream';
+import { SeqpacketSocket } from 'node-unix-socket';
 import { RuntimeError } from '../types.js';
 import { run } from './exec.js';
 import { followLogFile, readLogFile, type LogOptions } from './logs.js';
@@ -78,20 +86,61 @@ export async function execInContainer(rt: LinuxRuntime, containerId: string, com
 const shellQuote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
 
 /**
- * Sets each size on the exec'd process's terminal (its fd 0 is the container-side pty, opened
+ * Sets each size on the exec'd (or attached) process's terminal (its fd 0 is the container-side pty, opened
  * through /proc from the host); the kernel then sends it SIGWINCH.
  */
-async function applyResizes(sizes: AsyncIterable<TerminalSize>, pidFile: string): Promise<void> {
+async function applyResizes(sizes: AsyncIterable<TerminalSize>, pidFile: string | undefined, knownPid?: number): Promise<void> {
   try {
     for await (const s of sizes) {
-      let pid = '';
-      for (let i = 0; i < 100 && !pid; i++) {
+      let pid = knownPid ? String(knownPid) : '';
+      for (let i = 0; i < 100 && !pid && pidFile; i++) {
         pid = (await readFile(pidFile, 'utf8').catch(() => '')).trim();
         if (!pid) await sleep(20);
       }
       if (pid) await run('stty', ['-F', `/proc/${pid}/fd/0`, 'rows', String(s.height), 'cols', String(s.width)]);
     }
   } catch { /* the session ended */ }
+}
+
+/** conmon's attach packet types (conmon src/conn_sock.h). */
+const ATTACH_STDOUT = 2, ATTACH_STDERR = 3;
+/** Below conmon's read size for attach packets, so nothing written to stdin is cut off. */
+const ATTACH_CHUNK = 4096;
+
+export async function attachContainer(rt: LinuxRuntime, containerId: string, io: ExecStreams): Promise<void> {
+  const { ctx, rec } = await runningContainer(rt, containerId);
+  const sock = new SeqpacketSocket();
+  const path = join(ctx.layout.sockets, rec.id, 'attach');
+  await new Promise<void>((resolve, reject) => {
+    sock.once('error', reject);
+    try { sock.connect(path, () => { sock.off('error', reject); resolve(); }); } catch (e) { reject(new RuntimeError(`attach to ${rec.name}: ${(e as Error).message}`)); }
+  });
+  const stdin = rec.stdin ? io.stdin : undefined;
+  const onData = (d: Buffer) => { for (let i = 0; i < d.length; i += ATTACH_CHUNK) sock.write(d.subarray(i, i + ATTACH_CHUNK)); };
+  // With stdinOnce the client's EOF is the container's; otherwise conmon keeps stdin open for the next client.
+  const onEnd = () => { if (rec.stdinOnce) sock.end(); };
+  stdin?.on('data', onData);
+  stdin?.once('end', onEnd);
+  if (rec.tty && io.resize && rec.proc) void applyResizes(io.resize, undefined, rec.proc.pid);
+  try {
+    await new Promise<void>((resolve) => {
+      sock.on('data', (packet: Buffer) => {
+        const kind = packet[0];
+        const data = packet.subarray(1);
+        if (kind === ATTACH_STDOUT) io.stdout.write(data);
+        else if (kind === ATTACH_STDERR) (io.stderr ?? io.stdout).write(data);
+      });
+      sock.once('end', resolve);
+      sock.once('close', resolve);
+      sock.once('error', () => resolve());
+      io.signal?.addEventListener('abort', () => resolve(), { once: true });
+      if (io.signal?.aborted) resolve();
+    });
+  } finally {
+    stdin?.off('data', onData);
+    stdin?.off('end', onEnd);
+    sock.destroy();
+  }
 }
 
 const RELAY = `const s=require('net').connect(+process.argv[1],'127.0.0.1');
