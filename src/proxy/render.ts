@@ -6,7 +6,7 @@
 // The rule shape follows kube-proxy's nftables mode (pkg/proxy/nftables): verdict maps keyed by
 // `ip . proto . port` jump to one chain per service port, which spreads new connections with
 // `numgen random` over one chain per endpoint that DNATs. Ports without usable endpoints are
-// rejected (icmp port-unreachable, so TCP clients see "connection refused" at once); other
+// rejected (TCP reset, so clients see "connection refused" at once); other
 // ports of a ClusterIP are rejected and unallocated addresses of the service CIDR dropped, after
 // DNAT, so a service address that was not translated never leaves the host.
 import { createHash } from 'node:crypto';
@@ -174,6 +174,11 @@ export function renderPlans(plans: readonly ServicePortPlan[], opts: RenderOptio
   add(`rule %T masquerading meta mark and ${MASQ_MARK} == 0 return`);
   add(`rule %T masquerading meta mark set meta mark xor ${MASQ_MARK}`);
   add('rule %T masquerading masquerade fully-random');
+  // TCP gets a reset: ICMP errors are rate-limited per client (net.ipv4.icmp_ratelimit) and
+  // share that budget with the redirects a bridge sends for pod traffic it routes back onto
+  // itself, so a plain reject can leave a client waiting for its SYN retry; UDP and SCTP get
+  // icmp port-unreachable, as upstream.
+  add('rule %T reject-chain meta l4proto tcp reject with tcp reset');
   add('rule %T reject-chain reject');
   add('rule %T filter-input ct state new jump nodeport-endpoints-check');
   add('rule %T filter-input ct state new jump service-endpoints-check');
@@ -183,7 +188,7 @@ export function renderPlans(plans: readonly ServicePortPlan[], opts: RenderOptio
   add('rule %T filter-output ct state new jump cluster-ips-check');
   add('rule %T service-endpoints-check ip daddr . meta l4proto . th dport vmap @no-endpoint-services');
   add(`rule %T nodeport-endpoints-check ${nodeMatch} meta l4proto . th dport vmap @no-endpoint-nodeports`);
-  add('rule %T cluster-ips-check ip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"');
+  add('rule %T cluster-ips-check ip daddr @cluster-ips goto reject-chain comment "Reject traffic to invalid ports of ClusterIPs"');
   if (opts.serviceCIDR) add(`rule %T cluster-ips-check ip daddr ${opts.serviceCIDR} drop comment "Drop traffic to unallocated ClusterIPs"`);
   if (opts.nodeAddresses?.length) add(`element %T nodeport-ips { ${[...new Set(opts.nodeAddresses)].join(', ')} }`);
 
