@@ -3,7 +3,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { generateCa, generateLeaf, newPrivateKey, newToken, type KeyPair } from '../pki/index.js';
+import type { KeyPair } from '../pki/index.js';
+
+// Loaded only when something must be created: a restart reads its files and never pays for the
+// X.509 library.
+const pki = () => import('../pki/index.js');
 
 export interface ClusterCredentials {
   readonly ca: KeyPair;
@@ -32,12 +36,14 @@ export function servingNames(extraHosts: readonly string[] = []): { dnsNames: st
   return { dnsNames, ipAddresses };
 }
 
+async function servingPair(ca: KeyPair, extraHosts: readonly string[]): Promise<KeyPair> {
+  return (await pki()).generateLeaf(ca, { commonName: 'berth-apiserver', server: true, ...servingNames(extraHosts) });
+}
+
 export async function generateCredentials(extraHosts: readonly string[] = []): Promise<ClusterCredentials> {
-  // Both RSA keys at once, off the main thread: key generation is most of a first start.
-  const [caKey, servingKey] = await Promise.all([newPrivateKey(), newPrivateKey()]);
-  const ca = generateCa('berth-ca', caKey);
-  const serving = generateLeaf(ca, { commonName: 'berth-apiserver', server: true, ...servingNames(extraHosts) }, servingKey);
-  return { ca, serving, adminToken: newToken() };
+  const { generateCa, newToken } = await pki();
+  const ca = await generateCa('berth-ca');
+  return { ca, serving: await servingPair(ca, extraHosts), adminToken: newToken() };
 }
 
 export async function loadOrCreateCredentials(dir: string, extraHosts: readonly string[] = []): Promise<ClusterCredentials> {
@@ -48,7 +54,7 @@ export async function loadOrCreateCredentials(dir: string, extraHosts: readonly 
   if (ca && serving && existsSync(tokenFile)) {
     return { ca, serving, adminToken: readFileSync(tokenFile, 'utf8').trim() };
   }
-  const created = ca ? { ca, serving: generateLeaf(ca, { commonName: 'berth-apiserver', server: true, ...servingNames(extraHosts) }), adminToken: newToken() } : await generateCredentials(extraHosts);
+  const created = ca ? { ca, serving: await servingPair(ca, extraHosts), adminToken: (await pki()).newToken() } : await generateCredentials(extraHosts);
   writePair(dir, 'ca', created.ca);
   writePair(dir, 'apiserver', created.serving);
   writeFileSync(tokenFile, created.adminToken + '\n', { mode: 0o600 });

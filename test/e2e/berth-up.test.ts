@@ -89,11 +89,12 @@ describe('berth up', () => {
   it('--logging-format json writes one JSON object per log line', async () => {
     const run = await up(join(dir, 'json'), 'sim', ['--logging-format', 'json', '--v', '4']);
     await eventually(async () => /"msg":"controller: caches synced, starting workers"/.test(run.output()), 'a controller log line', 20_000);
-    assert.equal(await stop(run.child), 0);
+    assert.equal(await stop(run.child), 0, run.output());
     const logLines = run.output().split('\n').filter((l) => l.startsWith('{'));
     assert.ok(logLines.length > 0, run.output());
     for (const l of logLines) {
-      const entry = JSON.parse(l) as { ts: unknown; msg: unknown };
+      let entry: { ts?: unknown; msg?: unknown } = {};
+      assert.doesNotThrow(() => { entry = JSON.parse(l) as typeof entry; }, `not a JSON line: ${l}\n--- whole output:\n${run.output()}`);
       assert.equal(typeof entry.ts, 'number', l);
       assert.equal(typeof entry.msg, 'string', l);
     }

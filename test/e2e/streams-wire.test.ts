@@ -76,7 +76,7 @@ describe('pod streams on the wire', () => {
   });
 
   it('accepts a client certificate on an upgrade', async () => {
-    const cert = generateLeaf(s.cluster.credentials.ca, { commonName: 'someone', client: true });
+    const cert = await generateLeaf(s.cluster.credentials.ca, { commonName: 'someone', client: true });
     const r = await session(s, `${POD}/web-0/exec?command=echo&command=cert&stdout=true`, 'v5.channel.k8s.io', { cert });
     assert.equal(r.protocol, 'v5.channel.k8s.io');
     assert.deepEqual(r.messages.map((m) => m.data.toString('latin1')), ['\x01', '\x01cert\n', '\x03{"metadata":{},"status":"Success"}']);

@@ -3,13 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { openImages } from '../../images/index.js';
+import { projectRoot } from '../project-root.js';
 
 export const SEED_IMAGE = 'nginx:1.9.1';
-// dist/src/cmd/demo → project root (also right for src/cmd/demo under tsx).
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 
 export async function ensureSeedImage(dataDir: string, opts: { pull: boolean; say: (s: string) => void }): Promise<void> {
   const images = await openImages({ root: join(dataDir, 'images'), registriesFile: join(dataDir, 'registries.yaml') });
@@ -31,7 +29,7 @@ export async function ensureSeedImage(dataDir: string, opts: { pull: boolean; sa
   const dir = mkdtempSync(join(tmpdir(), 'berth-demo-image-'));
   try {
     const tar = join(dir, 'demo.tar');
-    const r = spawnSync('bash', [join(projectRoot, 'scripts', 'build-demo-image.sh'), tar, SEED_IMAGE], { encoding: 'utf8' });
+    const r = spawnSync('bash', [join(projectRoot(), 'scripts', 'build-demo-image.sh'), tar, SEED_IMAGE], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`building the demo image failed:\n${r.stdout}${r.stderr}`);
     await images.loadArchive(tar);
   } finally {

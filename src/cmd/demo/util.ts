@@ -1,13 +1,12 @@
 // Narration helpers for the demo.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../project-root.js';
 
 export const say = (s: string): void => { console.log(s); };
 export const step = (s: string): void => { console.log(`\n== ${s}`); };
 
 export function examplesDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return join(here, '..', '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []), 'examples');
+  return join(projectRoot(), 'examples');
 }
 
 export async function waitFor(check: () => Promise<boolean | undefined>, what: string, timeoutMs: number): Promise<void> {
