@@ -2,14 +2,14 @@
 // (never a real one).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { connect, createServer, type Server } from 'node:net';
-import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
+import dnsPacket, { type Answer, type Packet } from 'dns-packet';
 import { Registry } from 'prom-client';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import { DnsState, SERVICE_NAME_LABEL } from './state.js';
 import { startDnsServer, type RunningDnsServer } from './server.js';
 import { Forwarder, parseResolvConf, parseUpstream } from './forward.js';
+import { FakeUpstream } from './testing/upstream.js';
+import { query, question, rcodeOf, tcpExchange, udpExchange as udpExchangeAt } from './testing/query.js';
 
 const ZONE = 'cluster.local';
 const HOST = '127.0.0.1';
@@ -32,82 +32,14 @@ function world(): DnsState {
   return s;
 }
 
-/** A stand-in upstream resolver: answers A for example.com and www.example.com, NXDOMAIN else; records the IDs it saw. */
-class FakeUpstream {
-  readonly ids: number[] = [];
-  readonly protos: string[] = [];
-  private udp!: UdpSocket;
-  private tcp!: Server;
-  port = 0;
-
-  answer(buf: Buffer): Buffer {
-    const q = dnsPacket.decode(buf);
-    this.ids.push(q.id ?? -1);
-    const name = q.questions?.[0]?.name ?? '';
-    const known = ['example.com', 'www.example.com'].includes(name.toLowerCase());
-    return dnsPacket.encode({
-      type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE | (known ? 0 : 3), questions: q.questions,
-      answers: known && q.questions?.[0]?.type === 'A' ? [{ type: 'A', name, ttl: 60, class: 'IN', data: '192.0.2.10' }] : [],
-    });
-  }
-
-  async start(): Promise<void> {
-    this.udp = createSocket('udp4');
-    await new Promise<void>((r) => this.udp.bind(0, HOST, () => r()));
-    this.port = this.udp.address().port;
-    this.udp.on('message', (m, rinfo) => { this.protos.push('udp'); this.udp.send(this.answer(m), rinfo.port, rinfo.address); });
-    this.tcp = createServer((sock) => {
-      sock.on('error', () => {});
-      sock.once('data', (d) => {
-        this.protos.push('tcp');
-        const out = this.answer(d.subarray(2, 2 + d.readUInt16BE(0)));
-        const len = Buffer.alloc(2);
-        len.writeUInt16BE(out.length);
-        sock.end(Buffer.concat([len, out]));
-      });
-    });
-    await new Promise<void>((r) => this.tcp.listen(this.port, HOST, () => r()));
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((r) => this.udp.close(() => r()));
-    await new Promise<void>((r) => this.tcp.close(() => r()));
-  }
-}
-
-/** Sends each message on one UDP socket and returns the first reply for each, matched by ID. */
-async function udpExchange(port: number, msgs: Buffer[], wantIds: number[]): Promise<Map<number, Buffer>> {
-  const sock = createSocket('udp4');
-  const got = new Map<number, Buffer>();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no UDP reply for ids ${wantIds.filter((i) => !got.has(i))}`)), 5000);
-      sock.on('message', (m) => {
-        if (m.length >= 2 && !got.has(m.readUInt16BE(0))) got.set(m.readUInt16BE(0), m);
-        if (wantIds.every((i) => got.has(i))) { clearTimeout(timer); resolve(); }
-      });
-      sock.bind(0, HOST, () => { for (const m of msgs) sock.send(m, port, HOST); });
-    });
-  } finally {
-    sock.close();
-  }
-  return got;
-}
-
-async function udp(port: number, p: Packet): Promise<DecodedPacket & { size: number }> {
-  const buf = dnsPacket.encode(p);
-  const out = (await udpExchange(port, [buf], [p.id!])).get(p.id!)!;
-  return Object.assign(dnsPacket.decode(out), { size: out.length });
-}
-
-/** Sends the packets pipelined on one TCP connection; resolves with the replies in arrival order. */
-const tcp = (port: number, ps: Packet[]): Promise<DecodedPacket[]> => tcpRaw(port, ps.map((p) => dnsPacket.encode(p)), true);
-
-const q = (id: number, name: string, type = 'A', extra: Partial<Packet> = {}): Packet =>
-  ({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type: type as never, class: 'IN' }], ...extra });
+const udpExchange = (port: number, msgs: Buffer[], ids: number[]) => udpExchangeAt(HOST, port, msgs, ids);
+const tcpRaw = (port: number, msgs: Buffer[]) => tcpExchange(HOST, port, msgs);
+const udp = (port: number, p: Packet) => query(HOST, port, p);
+/** Pipelined on one connection; replies in arrival order. */
+const tcp = (port: number, ps: Packet[]) => tcpExchange(HOST, port, ps.map((p) => dnsPacket.encode(p)), true);
+const q = question;
 const edns = (udpPayloadSize: number, ednsVersion = 0): Partial<Packet> =>
   ({ additionals: [{ type: 'OPT', name: '.', udpPayloadSize, extendedRcode: 0, ednsVersion, flags: 0, flag_do: false, options: [] }] });
-const rcodeOf = (p: DecodedPacket) => (p as unknown as { rcode: string }).rcode;
 const addrs = (as: Answer[] | undefined) => (as ?? []).filter((a) => a.type === 'A').map((a) => (a as { data: string }).data).sort();
 
 let upstream: FakeUpstream;
@@ -117,7 +49,7 @@ let deadUpstream: RunningDnsServer;
 const metrics = new Registry();
 
 before(async () => {
-  upstream = new FakeUpstream();
+  upstream = new FakeUpstream(HOST);
   await upstream.start();
   const config = { zone: ZONE, ttl: 30 };
   server = await startDnsServer({
@@ -224,36 +156,6 @@ test('malformed packets: silence for what cannot be answered, FORMERR or NOTIMP 
   assert.equal(rcodeOf(formerr), 'FORMERR');
   assert.deepEqual(addrs(ok.answers), ['10.96.0.1']);
 });
-
-/** Sends raw messages on one TCP connection, all at once (pipelined) or each after the previous reply. */
-async function tcpRaw(port: number, msgs: Buffer[], pipelined = false): Promise<DecodedPacket[]> {
-  const sock = connect(port, HOST);
-  const out: DecodedPacket[] = [];
-  let buf = Buffer.alloc(0);
-  const framed = (m: Buffer) => {
-    const len = Buffer.alloc(2);
-    len.writeUInt16BE(m.length);
-    return Buffer.concat([len, m]);
-  };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      sock.on('error', reject);
-      sock.on('data', (d) => {
-        buf = Buffer.concat([buf, d]);
-        while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-          out.push(dnsPacket.decode(buf.subarray(2, 2 + buf.readUInt16BE(0))));
-          buf = buf.subarray(2 + buf.readUInt16BE(0));
-          if (!pipelined && out.length < msgs.length) sock.write(framed(msgs[out.length]));
-        }
-        if (out.length === msgs.length) resolve();
-      });
-      sock.write(pipelined ? Buffer.concat(msgs.map(framed)) : framed(msgs[0]));
-    });
-  } finally {
-    sock.destroy();
-  }
-  return out;
-}
 
 test('EDNS version above 0 is BADVERS; other classes and zone transfers are REFUSED', async () => {
   const bad = await udp(server.port, q(20, 'kubernetes.default.svc.cluster.local', 'A', edns(1232, 1)));
