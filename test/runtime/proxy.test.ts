@@ -40,6 +40,7 @@ const serviceCIDR = `${svcNet}.0/28`;
 const webIP = `${svcNet}.10`;
 const emptyIP = `${svcNet}.11`;
 const unallocatedIP = `${svcNet}.12`;
+const stickyIP = `${svcNet}.13`;
 const pods = [{ name: 'pod-a', ip: `${podNet}.2` }, { name: 'pod-b', ip: `${podNet}.3` }];
 const netns = (pod: string) => `btp${process.pid}-${pod}`;
 const veth = (pod: string) => `btp${tag}${pod.slice(-1)}`;
@@ -87,6 +88,8 @@ describe('service proxy on nftables', { skip }, () => {
   const applied: string[] = [];
   let nodePort = 0;
 
+  /** The rules of service `web` in a ruleset (the renderer writes each service port under a `# id` line). */
+  const web = (text: string) => /\n# default\/web\/tcp\/http\n([^]*?)(\n\n|$)/.exec(text)?.[1] ?? '';
   /** Resolves with the first ruleset applied from sync number `since` on that satisfies `ok`. */
   const ruleset = (what: string, ok: (text: string) => boolean, since = 0) =>
     until(what, async () => applied.slice(since).find(ok), 15_000);
@@ -127,6 +130,13 @@ describe('service proxy on nftables', { skip }, () => {
       spec: { clusterIP: emptyIP, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
     });
     await cluster.client.create<EndpointSlice & KubeObject>(EndpointSlices, webSlice(true));
+    await cluster.client.create<Service & KubeObject>(Services, {
+      metadata: { name: 'sticky', namespace: 'default' },
+      spec: { clusterIP: stickyIP, sessionAffinity: 'ClientIP', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
+    });
+    await cluster.client.create<EndpointSlice & KubeObject>(EndpointSlices, {
+      ...webSlice(true), metadata: { name: 'sticky-manual', namespace: 'default', labels: { 'kubernetes.io/service-name': 'sticky' } },
+    });
 
     const proxy = serviceProxy({
       table, serviceCIDR, podCIDR: `${podNet}.0/24`, bridge, nodeName: 'node-1', nodeAddresses: ['127.0.0.1', gateway],
@@ -165,7 +175,7 @@ describe('service proxy on nftables', { skip }, () => {
   });
 
   it('spreads a pod\'s connections to the ClusterIP over both ready endpoints', async () => {
-    await ruleset('both endpoints programmed', (t) => t.includes(`dnat to ${pods[0]!.ip}:80`) && t.includes(`dnat to ${pods[1]!.ip}:80`));
+    await ruleset('both endpoints programmed', (t) => web(t).includes(`dnat to ${pods[0]!.ip}:80`) && web(t).includes(`dnat to ${pods[1]!.ip}:80`));
     const got = await answers(`http://${webIP}/`, 24, 'pod-b');
     assert.deepEqual(Object.keys(count(got)), ['pod-a', 'pod-b'], `answers: ${JSON.stringify(count(got))}`);
   });
@@ -190,6 +200,14 @@ describe('service proxy on nftables', { skip }, () => {
     assert.deepEqual(Object.keys(count(got)), ['pod-a', 'pod-b'], `answers: ${JSON.stringify(count(got))}`);
   });
 
+  it('keeps each client on one endpoint with sessionAffinity ClientIP', async () => {
+    for (const from of ['pod-a', 'pod-b', undefined]) {
+      const got = await answers(`http://${stickyIP}/`, 12, from);
+      assert.equal(Object.keys(count(got)).length, 1, `${from ?? 'host'}: ${JSON.stringify(count(got))}`);
+      assert.ok(pods.some((p) => p.name === got[0]), got[0]);
+    }
+  });
+
   it('refuses connections to a service without endpoints, and to ports a ClusterIP does not serve', async () => {
     assert.equal((await curl(`http://${emptyIP}/`)).code, 7, 'connection refused (curl exit 7), not a timeout');
     assert.equal((await curl(`http://${emptyIP}/`, 'pod-a')).code, 7);
@@ -204,7 +222,7 @@ describe('service proxy on nftables', { skip }, () => {
     let since = applied.length;
     const current = await cluster.client.get<EndpointSlice & KubeObject>(EndpointSlices, { namespace: 'default', name: 'web-manual' });
     await cluster.client.update(EndpointSlices, { ...webSlice(false), metadata: { ...webSlice(false).metadata, resourceVersion: current.metadata!.resourceVersion } });
-    await ruleset('pod-b left out', (t) => t.includes(`dnat to ${pods[0]!.ip}:80`) && !t.includes(`dnat to ${pods[1]!.ip}:80`), since);
+    await ruleset('pod-b left out', (t) => web(t).includes(`dnat to ${pods[0]!.ip}:80`) && !web(t).includes(`dnat to ${pods[1]!.ip}:80`), since);
     const got = [...await answers(`http://${webIP}/`, 16, 'pod-a'), ...await answers(`http://${webIP}/`, 16)];
     assert.deepEqual(count(got), { 'pod-a': 32 });
 
@@ -216,7 +234,7 @@ describe('service proxy on nftables', { skip }, () => {
 
     since = applied.length;
     await cluster.client.create<EndpointSlice & KubeObject>(EndpointSlices, webSlice(true));
-    await ruleset('both endpoints back', (t) => t.includes(`dnat to ${pods[1]!.ip}:80`), since);
+    await ruleset('both endpoints back', (t) => web(t).includes(`dnat to ${pods[1]!.ip}:80`), since);
     const again = await answers(`http://${webIP}/`, 24, 'pod-b');
     assert.deepEqual(Object.keys(count(again)), ['pod-a', 'pod-b']);
   });
