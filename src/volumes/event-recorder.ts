@@ -64,12 +64,15 @@ class Lru<V> {
 
 const metaTime = (d: Date): string => d.toISOString().replace(/\.\d+Z$/, 'Z');
 
+// Shared by every recorder of the process: two recorders writing about one object in the same
+// millisecond (volume_expand and a resizer do) must not pick the same Event name.
+let seq = 0;
+
 export function createEventRecorder(client: Writer, source: EventSource, opts: EventRecorderOptions = {}): EventRecorder {
   const now = opts.now ?? (() => new Date());
   const aggregates = new Lru<{ messages: Set<string>; last: number }>(LRU_SIZE);
   const observed = new Lru<{ count: number; first: string; name: string }>(LRU_SIZE);
   const buckets = new Lru<{ tokens: number; at: number }>(LRU_SIZE);
-  let seq = 0;
   let chain: Promise<void> = Promise.resolve();
 
   const objectKey = (r: ObjectRef) => [source.component, source.host ?? '', r.kind, r.namespace ?? '', r.name, r.uid ?? '', r.apiVersion].join('\u0000');

@@ -13,7 +13,9 @@ export {
   LOCAL_BLOCK_PROVISIONER, localBlockProvisioner, classFsType, type LocalBlockOptions,
 } from './local-block/provisioner.js';
 export { berthProvisioners, DEFAULT_VOLUMES_ROOT } from './provisioners.js';
-export { volumeImageOf, mountImage, unmountImage, expandMountedImage, type VolumeImage } from './local-block/node.js';
+export {
+  volumeImageOf, mountImage, unmountImage, expandMountedImage, OnlineResizeUnavailable, type MountedImage, type VolumeImage,
+} from './local-block/node.js';
 export { loopDevicesOf } from './local-block/loop.js';
 export { imageBytes, capacityOf } from './local-block/image.js';
 export { parseMountInfo, readMounts, mountsUnder, mountAt, mount, unmount, run as runTool, type MountEntry } from './mounts.js';

@@ -53,13 +53,13 @@ export function mountAt(mounts: readonly MountEntry[], dir: string): MountEntry 
   return top;
 }
 
-/** Runs a tool; a failure carries its stderr, which says what went wrong better than an exit code. */
+/** Runs a tool; a failure carries its stderr (what went wrong) and `exitCode`. */
 export function run(cmd: string, args: readonly string[]): Promise<string> {
   return new Promise((res, rej) => {
     execFile(cmd, args, { encoding: 'utf8', maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
       if (!err) return res(stdout);
       const why = (stderr || err.message).trim().split('\n').filter(Boolean).join('; ');
-      rej(new Error(`${cmd} ${args.join(' ')}: ${why}`));
+      rej(Object.assign(new Error(`${cmd} ${args.join(' ')}: ${why}`), { exitCode: typeof err.code === 'number' ? err.code : undefined }));
     });
   });
 }
