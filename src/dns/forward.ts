@@ -2,7 +2,8 @@
 // /etc/resolv.conf` does: the query goes out over the protocol it came in on, under a fresh
 // random ID (so an off-path answer cannot be slipped in), to one upstream after another until
 // one answers; the answer goes back under the client's ID. No answer from any: undefined,
-// which the server turns into SERVFAIL.
+// which the server turns into SERVFAIL. Past `maxConcurrent` queries in flight a new one is
+// 'busy' (REFUSED), as kubeadm's `forward . /etc/resolv.conf { max_concurrent 1000 }`.
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
@@ -18,6 +19,8 @@ export type Transport = 'udp' | 'tcp';
 const DNS_PORT = 53;
 /** CoreDNS forward's read timeout ceiling per upstream. */
 const DEFAULT_TIMEOUT_MS = 2000;
+/** kubeadm's Corefile: max_concurrent 1000. */
+const DEFAULT_MAX_CONCURRENT = 1000;
 
 /** `1.2.3.4`, `1.2.3.4:5353`, `fd00::1`, `[fd00::1]:5353`. */
 export function parseUpstream(s: string): Upstream {
@@ -52,17 +55,31 @@ export async function readResolvConf(path: string): Promise<Upstream[]> {
 
 export interface ForwarderOptions {
   readonly timeoutMs?: number;
+  readonly maxConcurrent?: number;
 }
 
 export class Forwarder {
   private readonly timeoutMs: number;
+  private readonly maxConcurrent: number;
+  private inFlight = 0;
 
   constructor(readonly upstreams: readonly Upstream[], opts: ForwarderOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxConcurrent = opts.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
   }
 
-  /** Sends the query (a whole DNS message) upstream; the reply under the query's own ID, or undefined. */
-  async exchange(query: Buffer, transport: Transport, signal?: AbortSignal): Promise<Buffer | undefined> {
+  /** Sends the query (a whole DNS message) upstream: the reply under the query's own ID, undefined, or 'busy'. */
+  async exchange(query: Buffer, transport: Transport, signal?: AbortSignal): Promise<Buffer | undefined | 'busy'> {
+    if (this.inFlight >= this.maxConcurrent) return 'busy';
+    this.inFlight++;
+    try {
+      return await this.tryEach(query, transport, signal);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async tryEach(query: Buffer, transport: Transport, signal?: AbortSignal): Promise<Buffer | undefined> {
     const clientId = query.readUInt16BE(0);
     // CoreDNS picks upstreams at random; starting anywhere and going round spreads load the same way.
     const start = this.upstreams.length ? randomInt(this.upstreams.length) : 0;

@@ -70,9 +70,12 @@ export function parseQuery(buf: Buffer): Parsed {
   };
 }
 
+/** The largest UDP payload IPv4 can carry. */
+const MAX_UDP_PAYLOAD = 65507;
+
 /** The most a UDP reply to this query may carry (RFC 6891 6.2.5: below 512 means 512). */
 export function udpLimit(q: Query): number {
-  return Math.max(MIN_UDP_SIZE, q.edns?.udpSize ?? MIN_UDP_SIZE);
+  return Math.min(MAX_UDP_PAYLOAD, Math.max(MIN_UDP_SIZE, q.edns?.udpSize ?? MIN_UDP_SIZE));
 }
 
 function optRecord(q: Query, extendedRcode = 0): OptAnswer {

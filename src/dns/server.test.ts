@@ -2,6 +2,7 @@
 // (never a real one).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import dnsPacket, { type Answer, type Packet } from 'dns-packet';
 import { Registry } from 'prom-client';
 import type { Service } from 'kubernetes-types/core/v1.js';
@@ -204,6 +205,25 @@ test('without upstreams, outside names are REFUSED and unknown reverse names NXD
   assert.equal(rcodeOf(await udp(deadUpstream.port, q(52, 'example.com'))), 'SERVFAIL');
   // The zone is still served.
   assert.deepEqual(addrs((await udp(noForward.port, q(53, 'kubernetes.default.svc.cluster.local'))).answers), ['10.96.0.1']);
+});
+
+test('past max_concurrent forwarded queries in flight, a new one is REFUSED; a silent upstream ends in SERVFAIL', async () => {
+  const silent = createSocket('udp4');
+  await new Promise<void>((r) => silent.bind(0, HOST, () => r()));
+  const busy = await startDnsServer({
+    host: HOST, port: 0, state: world(), config: { zone: ZONE, ttl: 30 },
+    forwarder: new Forwarder([{ host: HOST, port: silent.address().port }], { timeoutMs: 500, maxConcurrent: 1 }),
+  });
+  try {
+    const first = dnsPacket.encode(q(70, 'example.com'));
+    const second = dnsPacket.encode(q(71, 'example.org'));
+    const got = await udpExchange(busy.port, [first, second], [70, 71]);
+    assert.equal(rcodeOf(dnsPacket.decode(got.get(71)!)), 'REFUSED');
+    assert.equal(rcodeOf(dnsPacket.decode(got.get(70)!)), 'SERVFAIL');
+  } finally {
+    await busy.close();
+    silent.close();
+  }
 });
 
 test('responses are counted by rcode under CoreDNS metric names', async () => {

@@ -109,6 +109,7 @@ export class DnsHandler {
       if (!fwd?.upstreams.length) return encodeWithin(replyPacket(q, res.fallback), limit);
       by.plugin = 'forward';
       const up = await fwd.exchange(buf, transport, signal);
+      if (up === 'busy') return encodeWithin(replyPacket(q, plain('REFUSED')), limit);
       if (!up) return encodeWithin(replyPacket(q, plain('SERVFAIL')), limit);
       // An upstream that ignored the size we passed on must still not overflow the client.
       return up.length <= limit ? up : encodeWithin(dnsPacket.decode(up), limit);
@@ -143,7 +144,7 @@ export class DnsHandler {
       if (!fwd?.upstreams.length) break;
       const msg = dnsPacket.encode({ type: 'query', id: 0, flags: dnsPacket.RECURSION_DESIRED, questions: [question as never] });
       const up = await fwd.exchange(msg, 'udp', signal);
-      if (up) {
+      if (up && up !== 'busy') {
         try {
           answers.push(...(dnsPacket.decode(up).answers ?? []));
         } catch {
