@@ -167,6 +167,16 @@ test('SRV for a headless Service: one record per ready endpoint, targets are the
   ]);
 });
 
+test('a dual-stack Service: A and AAAA each get their family, SRV additional carries both addresses', () => {
+  const s = world();
+  s.applyService({ new: svc('dual', { clusterIP: '10.96.9.9', clusterIPs: ['10.96.9.9', 'fd00:10:96::9'], ports: [{ name: 'http', port: 80 }] }) });
+  assert.deepEqual(data(answer(s, 'dual.default.svc.cluster.local', 'A').answers), ['10.96.9.9']);
+  assert.deepEqual(data(answer(s, 'dual.default.svc.cluster.local', 'AAAA').answers), ['fd00:10:96::9']);
+  const srv = answer(s, '_http._tcp.dual.default.svc.cluster.local', 'SRV');
+  assert.equal(srv.answers.length, 1);
+  assert.deepEqual(srv.additionals.map((a) => a.type).sort(), ['A', 'AAAA']);
+});
+
 test('SRV for the bare Service name lists every port; unnamed ports are only there', () => {
   const r = answer(world(), 'web.default.svc.cluster.local', 'SRV');
   assert.deepEqual(data(r.answers).map((d) => (d as { port: number }).port).sort(), [80, 8080]);

@@ -17,7 +17,7 @@
 // PTR: cluster IPs, then endpoint addresses; unknown addresses, and every name outside the
 // zone, go upstream ("forward"), or get the fallback when forwarding is off.
 import type { Answer, SrvAnswer } from 'dns-packet';
-import { addressFromDashed, addressFromReverse, canonical, dashed, ipFamily, isReverse, trimZone } from './names.js';
+import { addressFromDashed, addressFromReverse, canonical, dashed, ipFamily, isReverse, normalizeIP, trimZone } from './names.js';
 import type { DnsState, ServiceRecord } from './state.js';
 
 /** CoreDNS DNSSchemaVersion: the spec version served at dns-version.<zone>. */
@@ -171,7 +171,8 @@ function srvRecords(owner: string, items: readonly Item[], ttl: number): { answe
   }));
   const additionals: Answer[] = [];
   const targets = new Map<string, Item[]>();
-  for (const i of byKey.values()) (targets.get(i.target) ?? targets.set(i.target, []).get(i.target)!).push(i);
+  // Every address of a target, not only the one that keyed its record (dual-stack cluster IPs).
+  for (const i of items) if (i.ip && i.port !== undefined) (targets.get(i.target) ?? targets.set(i.target, []).get(i.target)!).push(i);
   for (const [target, list] of targets) additionals.push(...addressRecords(target, list, ttl));
   return { answers, additionals };
 }
@@ -213,7 +214,8 @@ function lookup(base: string, state: DnsState, zone: string): Lookup {
 
   if (svc.externalName !== undefined) {
     // An ExternalName Service has no endpoints and no ports of its own.
-    if (endpoint !== undefined || port !== undefined) return NOT_FOUND;
+    // An address is no CNAME target: CoreDNS serves nothing for such a Service.
+    if (endpoint !== undefined || port !== undefined || normalizeIP(svc.externalName)) return NOT_FOUND;
     return { found: true, items: [{ cname: svc.externalName, target: svcName }] };
   }
   const items = svc.headless || endpoint !== undefined
