@@ -131,6 +131,7 @@ spec:
   resources: {requests: {storage: 1Gi}}
 ---
 ${podYaml('writer', 'dd if=/dev/zero of=/data/big bs=1M count=1127 2>&1 | head -1; echo "dd exit $?"; busybox rm -f /data/big; echo kept > /data/keep')}`);
+    assert.match(ok(await k(['get', 'sc', 'local-block'])), /^local-block\s+berth\.dev\/local-block\s+Delete\s+WaitForFirstConsumer\s+true\s/m);
     ok(await k(['apply', '-f', manifest]), 'apply');
     const pod = await podPhase(c, 'writer', 'Running');
     const id = pod.status!.containerStatuses![0]!.containerID!.slice('runc://'.length);
