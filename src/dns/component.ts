@@ -62,13 +62,9 @@ export function clusterDns(opts: ClusterDnsOptions): ClusterDns {
     listening: () => bound.promise,
     async run(client, signal, cluster) {
       const state = new DnsState();
-      const informers = new InformerSet(client, { logger });
-      informers.informerFor<Service & KubeObject>(Services).onChange((c) => state.applyService(c));
-      informers.informerFor<EndpointSlice & KubeObject>(EndpointSlices).onChange((c) => state.applyEndpointSlice(c));
-      informers.start(signal);
-      void informers.waitForSync(signal).then((ok) => { if (ok) state.markSynced(); });
-
       const upstreams = withoutSelf(configured ?? await fromResolvConf(opts.resolvConf ?? DEFAULT_RESOLV_CONF, logger), opts.listen);
+      // Bind before watching anything: a caller that retries on EADDRNOTAVAIL (the address is
+      // not up yet) must not leave informers behind on each failed try.
       let server: RunningDnsServer;
       try {
         server = await startDnsServer({
@@ -81,6 +77,12 @@ export function clusterDns(opts: ClusterDnsOptions): ClusterDns {
         bound = deferred();
         throw e;
       }
+      // Until the first list completes the server answers SERVFAIL for the zone (see resolve).
+      const informers = new InformerSet(client, { logger });
+      informers.informerFor<Service & KubeObject>(Services).onChange((c) => state.applyService(c));
+      informers.informerFor<EndpointSlice & KubeObject>(EndpointSlices).onChange((c) => state.applyEndpointSlice(c));
+      informers.start(signal);
+      void informers.waitForSync(signal).then((ok) => { if (ok) state.markSynced(); });
       bound.resolve({ host: server.host, port: server.port });
       logger.info('cluster DNS serving', { address: `${server.host}:${server.port}`, zone, upstreams: upstreams.map((u) => `${u.host}:${u.port}`) });
       await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
