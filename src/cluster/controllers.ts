@@ -16,7 +16,7 @@ import { statefulSetController } from '../controllers/statefulset/index.js';
 import { volumeExpandController } from '../controllers/volume-expand/index.js';
 import { rootCaPublisher } from '../controllers/root-ca-publisher/index.js';
 import { serviceAccountController } from '../controllers/serviceaccount/index.js';
-import { endpointsController, endpointSliceController } from '../controllers/endpoints/index.js';
+import { endpointsController, endpointSliceController, endpointSliceMirroringController } from '../controllers/endpoints/index.js';
 import { controllerMetrics } from './metrics.js';
 import type { ClusterContext, Component } from './start.js';
 
@@ -41,6 +41,7 @@ export function defaultControllers(cluster: ClusterContext, opts: ControllerOpti
     (client, informers) => statefulSetController(client, informers, { logger }),
     (client, informers) => endpointsController(client, informers, { logger }),
     (client, informers) => endpointSliceController(client, informers, { logger }),
+    (client, informers) => endpointSliceMirroringController(client, informers, { logger }),
   ];
 }
 

@@ -4,7 +4,7 @@ import type { Endpoints } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { controllerManager } from '../../src/cluster/index.js';
 import { silentLogger } from '../../src/controller-runtime/index.js';
-import { endpointsController, endpointSliceController } from '../../src/controllers/endpoints/index.js';
+import { endpointsController, endpointSliceController, endpointSliceMirroringController } from '../../src/controllers/endpoints/index.js';
 import { garbageCollector } from '../../src/controllers/garbage-collector/index.js';
 import { schedulerController } from '../../src/controllers/scheduler/index.js';
 import { statefulSetController } from '../../src/controllers/statefulset/index.js';
@@ -27,6 +27,7 @@ export function startEndpointsCluster(nodes = 2): Promise<TestCluster> {
           (c, i) => statefulSetController(c, i, { logger: silentLogger }),
           (c, i) => endpointsController(c, i, { logger: silentLogger }),
           (c, i) => endpointSliceController(c, i, { logger: silentLogger }),
+          (c, i) => endpointSliceMirroringController(c, i, { logger: silentLogger }),
         ],
         logger: silentLogger, leaderElection: false,
       }),

@@ -142,20 +142,45 @@ describe('Endpoints and EndpointSlice controllers', () => {
     assert.ok(!(await getPod(c, 'peer-0')).status!.conditions!.some((x) => x.type === 'Ready' && x.status === 'True'), 'the pod itself is not ready');
   });
 
-  it('leaves a selector-less service alone: its Endpoints are the user\'s, and it gets no managed slice', async () => {
-    await c.client.create(Services, svc('external-db', { ports: [{ name: 'pg', port: 5432 }] }));
+  it('leaves a selector-less service\'s Endpoints to its user and mirrors them into a slice', async () => {
+    await c.client.create(Services, svc('kube-dns', { clusterIP: 'None', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53 }] }, { 'k8s-app': 'kube-dns' }));
     const mine: EndpointsObject = {
-      apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'external-db', namespace: 'default' },
-      subsets: [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }] }],
+      apiVersion: 'v1', kind: 'Endpoints',
+      metadata: { name: 'kube-dns', namespace: 'default', labels: { 'k8s-app': 'kube-dns' }, annotations: { note: 'by hand' } },
+      subsets: [{ addresses: [{ ip: '192.0.2.10', hostname: 'dns-0' }], notReadyAddresses: [{ ip: '192.0.2.11' }],
+        ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }] }],
     };
     const created = await c.client.create(EndpointsType, mine);
-    // A pod change in the namespace makes the controllers look at every service again.
+    const slice = await eventually(async () => (await slicesOf(c, 'kube-dns'))[0], 'mirrored slice');
+    assert.match(slice.metadata!.name!, /^kube-dns-[a-z0-9]{5}$/);
+    assert.deepEqual(slice.metadata!.labels, {
+      'k8s-app': 'kube-dns', 'kubernetes.io/service-name': 'kube-dns', 'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io',
+    });
+    assert.deepEqual(slice.metadata!.annotations, { note: 'by hand' });
+    assert.deepEqual(slice.metadata!.ownerReferences, [{ apiVersion: 'v1', kind: 'Endpoints', name: 'kube-dns', uid: created.metadata!.uid, controller: true, blockOwnerDeletion: true }]);
+    assert.deepEqual([...slice.ports!].sort((a, b) => a.name!.localeCompare(b.name!)), [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }]);
+    assert.deepEqual([...slice.endpoints].sort((a, b) => a.addresses[0]!.localeCompare(b.addresses[0]!)), [
+      { addresses: ['192.0.2.10'], conditions: { ready: true }, hostname: 'dns-0' }, { addresses: ['192.0.2.11'], conditions: { ready: false } },
+    ]);
+
+    // The user's edits flow through; the controllers never rewrite the Endpoints themselves.
+    await c.client.patch(EndpointsType, { namespace: 'default', name: 'kube-dns' }, 'merge', {
+      subsets: [{ addresses: [{ ip: '192.0.2.12' }], ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }],
+    });
+    await eventually(async () => {
+      const s = await slicesOf(c, 'kube-dns');
+      return s.length === 1 && s[0]!.endpoints.length === 1 && s[0]!.endpoints[0]!.addresses[0] === '192.0.2.12';
+    }, 'mirrored slice follows the edit');
     await c.client.create(Pods, webPod('web-c', { app: 'web' }));
     await eventually(async () => endpointIPs(await endpointsOf(c, 'web')).ready.length === 2, 'web-c listed');
-    const after = (await endpointsOf(c, 'external-db'))!;
-    assert.equal(after.metadata!.resourceVersion, created.metadata!.resourceVersion, 'untouched');
-    assert.deepEqual(after.subsets, mine.subsets);
-    assert.deepEqual(await slicesOf(c, 'external-db'), []);
+    const after = (await endpointsOf(c, 'kube-dns'))!;
+    assert.deepEqual(after.metadata!.labels, { 'k8s-app': 'kube-dns' }, 'no controller labels');
+    assert.deepEqual(after.subsets!.map((ss) => ss.addresses!.map((a) => a.ip)), [['192.0.2.12']]);
+    assert.ok(!(await slicesOf(c, 'kube-dns')).some((s) => s.metadata!.labels!['endpointslice.kubernetes.io/managed-by'] === 'endpointslice-controller.k8s.io'));
+
+    // Opting out removes the mirror.
+    await c.client.patch(EndpointsType, { namespace: 'default', name: 'kube-dns' }, 'merge', { metadata: { labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } } });
+    await eventually(async () => (await slicesOf(c, 'kube-dns')).length === 0, 'mirror removed on skip-mirror');
   });
 
   it('prints them through kubectl get ep / endpointslices', async () => {

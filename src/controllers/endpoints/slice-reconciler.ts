@@ -88,36 +88,56 @@ const portMapKey = (ports: readonly EndpointPort[] | undefined) =>
 export const ownedBy = (slice: EndpointSliceObject, svc: ServiceObject): boolean =>
   (slice.metadata?.ownerReferences ?? []).some((r) => r.kind === 'Service' && r.apiVersion === 'v1' && r.uid === svc.metadata?.uid);
 
-function newSlice(svc: ServiceObject, ports: EndpointPort[], addressType: AddressType, controllerName: string): EndpointSliceObject {
+/** Who a set of slices belongs to: the Service (this controller) or the Endpoints (mirroring). */
+export interface SliceOwner {
+  /** Labels every slice carries; annotations too when the owner dictates them. */
+  readonly labels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  owns(slice: EndpointSliceObject): boolean;
+  newSlice(ports: EndpointPort[], addressType: AddressType): EndpointSliceObject;
+}
+
+/** Desired endpoints of one port set, keyed by endpoint identity. */
+export interface DesiredGroup { readonly ports: EndpointPort[]; readonly endpoints: Map<string, Endpoint> }
+
+function serviceOwner(svc: ServiceObject, controllerName: string): SliceOwner {
   const name = svc.metadata?.name ?? '';
+  const labels = sliceLabels(svc, controllerName);
   return {
-    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-    metadata: {
-      // `<service>-` + 5 random characters from the API server (the dash only if it fits).
-      generateName: name.length < 253 ? `${name}-` : name,
-      namespace: svc.metadata?.namespace,
-      labels: sliceLabels(svc, controllerName),
-      ownerReferences: [{
-        apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true,
-      }],
-    },
-    addressType, endpoints: [], ports,
+    labels,
+    owns: (slice) => ownedBy(slice, svc),
+    newSlice: (ports, addressType) => ({
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+      metadata: {
+        generateName: slicePrefix(name), namespace: svc.metadata?.namespace, labels: { ...labels },
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      },
+      addressType, endpoints: [], ports,
+    }),
   };
 }
 
+/** getEndpointSlicePrefix: `<name>-`, so the API server's 5 random characters read well (the dash only if it fits). */
+export const slicePrefix = (name: string): string => (name.length < 253 ? `${name}-` : name);
+
+export { endpointKey, portMapKey };
+
 const isPlaceholder = (s: EndpointSliceObject) => !(s.endpoints ?? []).length && !(s.ports ?? []).length;
 
-interface Group { ports: EndpointPort[]; desired: Map<string, Endpoint> }
+interface Changes { create: EndpointSliceObject[]; update: EndpointSliceObject[]; delete: EndpointSliceObject[] }
 
 /** reconcileByPortMapping: the creates, updates and deletes for one port set. */
-function planPortGroup(svc: ServiceObject, existing: readonly EndpointSliceObject[], group: Group, addressType: AddressType,
-  controllerName: string, max: number): { create: EndpointSliceObject[]; update: EndpointSliceObject[]; delete: EndpointSliceObject[] } {
-  const desired = group.desired;
-  const labels = sliceLabels(svc, controllerName);
+function planPortGroup(owner: SliceOwner, existing: readonly EndpointSliceObject[], group: DesiredGroup, addressType: AddressType,
+  max: number): Changes {
+  const desired = group.endpoints;
   const byName = new Map<string, EndpointSliceObject>();
   const unchanged = new Set<string>();
   const toUpdate = new Set<string>();
   const toDelete = new Set<string>();
+  const withMeta = (slice: EndpointSliceObject, endpoints: Endpoint[]): EndpointSliceObject => ({
+    ...structuredClone(slice), endpoints,
+    metadata: { ...structuredClone(slice.metadata), labels: owner.labels, ...(owner.annotations ? { annotations: owner.annotations } : {}) },
+  });
 
   // 1. Keep the still-desired endpoints of each slice (in their order), drop the rest.
   for (const slice of existing) {
@@ -133,43 +153,45 @@ function planPortGroup(svc: ServiceObject, existing: readonly EndpointSliceObjec
       if (!isDeepStrictEqual(want, ep)) changed = true;
       desired.delete(k);
     }
-    const labelsChanged = !isDeepStrictEqual(slice.metadata?.labels ?? {}, labels);
+    const metaChanged = !isDeepStrictEqual(slice.metadata?.labels ?? {}, owner.labels)
+      || (!!owner.annotations && !isDeepStrictEqual(slice.metadata?.annotations ?? {}, owner.annotations));
     if (changed || kept.length !== (slice.endpoints ?? []).length) {
       if (!kept.length) toDelete.add(name);
       else {
-        byName.set(name, { ...structuredClone(slice), endpoints: kept, metadata: { ...structuredClone(slice.metadata), labels } });
+        byName.set(name, withMeta(slice, kept));
         toUpdate.add(name);
       }
-    } else if (labelsChanged) {
-      byName.set(name, { ...structuredClone(slice), metadata: { ...structuredClone(slice.metadata), labels } });
+    } else if (metaChanged) {
+      byName.set(name, withMeta(slice, [...(slice.endpoints ?? [])]));
       toUpdate.add(name);
     } else unchanged.add(name);
   }
 
   const remaining = [...desired.values()];
-  const pop = () => remaining.shift()!;
+  let next = 0;
+  const left = () => remaining.length - next;
   // 2. Slices changing anyway take new endpoints first, fullest first.
-  if (remaining.length && toUpdate.size) {
+  if (left() && toUpdate.size) {
     const slices = [...toUpdate].map((n) => byName.get(n)!).sort((a, b) => b.endpoints.length - a.endpoints.length);
-    for (const s of slices) while (remaining.length && s.endpoints.length < max) s.endpoints.push(pop());
+    for (const s of slices) while (left() && s.endpoints.length < max) s.endpoints.push(remaining[next++]!);
   }
   // 3. The rest go into the unchanged slice they fit most closely, or into new slices.
   const create: EndpointSliceObject[] = [];
-  while (remaining.length) {
+  while (left()) {
     let fill: EndpointSliceObject | undefined;
-    if (remaining.length < max && unchanged.size) {
+    if (left() < max && unchanged.size) {
       let closest = max;
       for (const n of unchanged) {
         const s = byName.get(n)!;
-        const diff = max - (remaining.length + s.endpoints.length);
+        const diff = max - (left() + s.endpoints.length);
         if (diff >= 0 && diff < closest) { closest = diff; fill = s; }
       }
     }
     if (fill) {
       fill = structuredClone(fill);
       byName.set(fill.metadata!.name!, fill);
-    } else fill = newSlice(svc, group.ports, addressType, controllerName);
-    while (remaining.length && fill.endpoints.length < max) fill.endpoints.push(pop());
+    } else fill = owner.newSlice(group.ports, addressType);
+    while (left() && fill.endpoints.length < max) fill.endpoints.push(remaining[next++]!);
     if (fill.metadata?.name) {
       toUpdate.add(fill.metadata.name);
       unchanged.delete(fill.metadata.name);
@@ -179,69 +201,44 @@ function planPortGroup(svc: ServiceObject, existing: readonly EndpointSliceObjec
 }
 
 /**
- * Reconcile: the plan for one service. `existing` are its slices managed by `controllerName`
- * (not being deleted); pods are the ones its selector picks; `nodeOf` looks up the pod's node.
+ * The plan for one owner across its address types: port sets no longer desired lose their
+ * slices; with `placeholder`, an address type without endpoints keeps one empty slice;
+ * creates and deletes of the same type pair up into updates.
  */
-export function planSlices(svc: ServiceObject, pods: readonly PodObject[], existing: readonly EndpointSliceObject[],
-  nodeOf: (name: string) => NodeObject | undefined, opts: { controllerName?: string; maxEndpointsPerSlice?: number } = {}): SlicePlan {
-  const controllerName = opts.controllerName ?? SLICE_CONTROLLER_NAME;
-  const max = opts.maxEndpointsPerSlice ?? MAX_ENDPOINTS_PER_SLICE;
-  const types = addressTypesOf(svc);
-  const plan: SlicePlan = { create: [], update: [], delete: [], missingNodes: [] };
-  // Slices of an address type the service no longer has go.
-  for (const s of existing) if (!(types as string[]).includes(s.addressType)) plan.delete.push(s);
-
-  for (const addressType of types) {
+export function planOwner(owner: SliceOwner, addressTypes: readonly AddressType[], existing: readonly EndpointSliceObject[],
+  desired: ReadonlyMap<AddressType, ReadonlyMap<string, DesiredGroup>>, max: number, placeholder: boolean): Changes {
+  const plan: Changes = { create: [], update: [], delete: [] };
+  // Slices of an address type the owner no longer has go.
+  for (const s of existing) if (!(addressTypes as readonly string[]).includes(s.addressType)) plan.delete.push(s);
+  for (const addressType of addressTypes) {
     const ofType = existing.filter((s) => s.addressType === addressType);
     const mine: EndpointSliceObject[] = [];
-    const create: EndpointSliceObject[] = [];
-    const del: EndpointSliceObject[] = [];
-    const update: EndpointSliceObject[] = [];
-    // Slices owned by an earlier service of the same name are replaced, not reused.
-    for (const s of ofType) (ownedBy(s, svc) ? mine : del).push(s);
-
-    const groups = new Map<string, Group>();
-    for (const pod of pods) {
-      // Terminating pods stay, with terminating=true (and serving while still ready).
-      if (!shouldPodBeInEndpoints(pod, true)) continue;
-      const ports = isHeadless(svc) && !(svc.spec?.ports ?? []).length ? [] : endpointPorts(svc, pod);
-      const key = portMapKey(ports);
-      let g = groups.get(key);
-      if (!g) groups.set(key, g = { ports, desired: new Map() });
-      const nodeName = pod.spec?.nodeName ?? '';
-      const node = nodeOf(nodeName);
-      if (!node && !svc.spec?.publishNotReadyAddresses) {
-        // Left out for now rather than keeping the whole service stuck on one unknown node.
-        plan.missingNodes.push(nodeName);
-        continue;
-      }
-      const ep = podToEndpoint(pod, node, svc, addressType);
-      if (ep.addresses.length) g.desired.set(endpointKey(ep), ep);
-    }
-
+    const { create, update, delete: del }: Changes = { create: [], update: [], delete: [] };
+    // Slices owned by an earlier object of the same name are replaced, not reused.
+    for (const s of ofType) (owner.owns(s) ? mine : del).push(s);
     const bySet = new Map<string, EndpointSliceObject[]>();
     for (const s of mine) {
       const k = portMapKey(s.ports);
       bySet.set(k, [...(bySet.get(k) ?? []), s]);
     }
+    const groups = desired.get(addressType) ?? new Map<string, DesiredGroup>();
     for (const [key, g] of groups) {
-      const r = planPortGroup(svc, bySet.get(key) ?? [], g, addressType, controllerName, max);
+      const r = planPortGroup(owner, bySet.get(key) ?? [], g, addressType, max);
       create.push(...r.create); update.push(...r.update); del.push(...r.delete);
     }
     for (const [key, slices] of bySet) if (!groups.has(key)) del.push(...slices);
 
-    // A service with no endpoints of this type still has one empty placeholder slice.
-    if (ofType.length === del.length && create.length === 0) {
-      const placeholder = newSlice(svc, [], addressType, controllerName);
+    if (placeholder && ofType.length === del.length && create.length === 0) {
+      const ph = owner.newSlice([], addressType);
       const only = del.length === 1 ? del[0]! : undefined;
-      if (only && isPlaceholder(only) && ownedBy(only, svc) && isDeepStrictEqual(only.metadata?.labels ?? {}, placeholder.metadata!.labels)) del.length = 0;
-      else create.push(placeholder);
+      if (only && isPlaceholder(only) && owner.owns(only) && isDeepStrictEqual(only.metadata?.labels ?? {}, ph.metadata!.labels)) del.length = 0;
+      else create.push(ph);
     }
 
     // finalize: a create and a delete of the same type become one update of the owned slice.
     for (let i = 0; i < del.length && create.length;) {
       const gone = del[i]!;
-      if (gone.addressType === addressType && ownedBy(gone, svc)) {
+      if (gone.addressType === addressType && owner.owns(gone)) {
         const slice = create.pop()!;
         const { generateName: _g, ...meta } = slice.metadata!;
         update.push({ ...slice, metadata: { ...gone.metadata, ...meta, name: gone.metadata!.name } });
@@ -251,4 +248,39 @@ export function planSlices(svc: ServiceObject, pods: readonly PodObject[], exist
     plan.create.push(...create); plan.update.push(...update); plan.delete.push(...del);
   }
   return plan;
+}
+
+/**
+ * Reconcile: the plan for one service. `existing` are its slices managed by `controllerName`
+ * (not being deleted); pods are the ones its selector picks; `nodeOf` looks up the pod's node.
+ */
+export function planSlices(svc: ServiceObject, pods: readonly PodObject[], existing: readonly EndpointSliceObject[],
+  nodeOf: (name: string) => NodeObject | undefined, opts: { controllerName?: string; maxEndpointsPerSlice?: number } = {}): SlicePlan {
+  const controllerName = opts.controllerName ?? SLICE_CONTROLLER_NAME;
+  const types = addressTypesOf(svc);
+  const missingNodes: string[] = [];
+  const desired = new Map<AddressType, Map<string, DesiredGroup>>();
+  for (const addressType of types) {
+    const groups = new Map<string, DesiredGroup>();
+    desired.set(addressType, groups);
+    for (const pod of pods) {
+      // Terminating pods stay, with terminating=true (and serving while still ready).
+      if (!shouldPodBeInEndpoints(pod, true)) continue;
+      const ports = endpointPorts(svc, pod);
+      const key = portMapKey(ports);
+      let g = groups.get(key);
+      if (!g) groups.set(key, g = { ports, endpoints: new Map() });
+      const nodeName = pod.spec?.nodeName ?? '';
+      const node = nodeOf(nodeName);
+      if (!node && !svc.spec?.publishNotReadyAddresses) {
+        // Left out for now rather than keeping the whole service stuck on one unknown node.
+        if (addressType === types[0]) missingNodes.push(nodeName);
+        continue;
+      }
+      const ep = podToEndpoint(pod, node, svc, addressType);
+      if (ep.addresses.length) g.endpoints.set(endpointKey(ep), ep);
+    }
+  }
+  const plan = planOwner(serviceOwner(svc, controllerName), types, existing, desired, opts.maxEndpointsPerSlice ?? MAX_ENDPOINTS_PER_SLICE, true);
+  return { ...plan, missingNodes };
 }
