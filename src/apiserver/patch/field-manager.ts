@@ -55,6 +55,14 @@ function withoutManagedFields(obj: KubeObject | Obj): Obj {
   return copy;
 }
 
+/** The same view without copying: for comparisons only, which never change their inputs. */
+function withoutManagedFieldsView(obj: KubeObject | Obj): Obj {
+  const meta = (obj as Obj).metadata;
+  if (!meta || typeof meta !== 'object' || !('managedFields' in meta)) return obj as Obj;
+  const { managedFields: _mf, ...rest } = meta as Obj;
+  return { ...obj, metadata: rest };
+}
+
 function decodeOrEmpty(entries: unknown): Managed {
   try {
     return decodeManaged(entries);
@@ -95,8 +103,8 @@ export function recordUpdate(scope: FieldManagerScope, live: KubeObject | undefi
   }
   const gv = groupVersion(scope);
   const id = managerIdentity({ manager: manager || 'unknown', operation: 'Update', apiVersion: gv, subresource: scope.subresource });
-  const before = live ? withoutManagedFields(live) : goZero(scope.root);
-  const sets = updateOwnership(scope.root, before, withoutManagedFields(next), gv, managed.sets, CURRENT, ignoredFields(scope));
+  const before = live ? withoutManagedFieldsView(live) : goZero(scope.root);
+  const sets = updateOwnership(scope.root, before, withoutManagedFieldsView(next), gv, managed.sets, CURRENT, ignoredFields(scope));
   stripMeta(sets, CURRENT);
   const times = new Map(managed.times);
   const mine = sets.get(CURRENT);

@@ -30,7 +30,21 @@ type Parsed =
   | { t: 2; value: unknown }
   | { t: 3; index: number };
 
+// Sorting and printing field sets parses the same few hundred elements over and over.
+const parsed = new Map<PathElement, Parsed>();
+const PARSED_MAX = 10_000;
+
+/** The decoded element (shared: callers must not change it). */
 export function parsePE(pe: PathElement): Parsed {
+  let p = parsed.get(pe);
+  if (p) return p;
+  p = parsePEOnce(pe);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(pe, p);
+  return p;
+}
+
+function parsePEOnce(pe: PathElement): Parsed {
   const body = pe.slice(2);
   switch (pe.slice(0, 2)) {
     case 'f:': return { t: 0, name: body };

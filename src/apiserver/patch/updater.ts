@@ -33,10 +33,25 @@ function filtered(c: Comparison, ignored: FieldSet): Comparison {
   };
 }
 
+/**
+ * The value without its ignored top-level fields: whatever changed below them is filtered out
+ * of the comparison anyway, so they need not be compared (status writes skip spec and metadata).
+ */
+function withoutIgnored(v: unknown, ignored: FieldSet): unknown {
+  if (ignored.members.size === 0 || v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(v)) {
+    if (!ignored.members.has(fieldPE(k))) continue;
+    out ??= { ...(v as Record<string, unknown>) };
+    delete out[k];
+  }
+  return out ?? v;
+}
+
 /** Takes changed fields from every manager but `writer` (conflicts unless `force`). */
 function takeFromOthers(node: TypeNode, live: unknown, next: unknown, managers: ManagerSets, writer: string,
   force: boolean, ignored: FieldSet): Comparison {
-  const c = filtered(compareTyped(node, live, next), ignored);
+  const c = filtered(compareTyped(node, withoutIgnored(live, ignored), withoutIgnored(next, ignored)), ignored);
   const changed = c.modified.union(c.added);
   const conflicts: Conflict[] = [];
   const taken = new Map<string, FieldSet>();
