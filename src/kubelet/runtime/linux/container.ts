@@ -11,6 +11,7 @@
 // HOST's (so volume mounts made after the sandbox started are seen). Nothing is mounted on the
 // host: the overlay goes away with the last process that uses it.
 import { spawn } from 'node:child_process';
+import { watch } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError, type ContainerConfig } from '../types.js';
@@ -97,7 +98,7 @@ export async function createContainer(ctx: RuntimeContext, sb: SandboxRecord, re
  * Runs conmon in a private mount namespace holding the overlay; resolves with the container's
  * PID. conmon reports it on its "sync pipe" (fd 3, api-version 1) and writes there again when
  * the container ends; a real pipe would break (SIGPIPE kills conmon before it records the exit)
- * once the agent that held the other end is gone, so fd 3 is a plain file we poll instead.
+ * once the agent that held the other end is gone, so fd 3 is a plain file we watch instead.
  */
 async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: string, overlayOpts: string): Promise<number> {
   const args = [
@@ -113,14 +114,20 @@ async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: stri
   const syncPath = join(dir, 'sync.json');
   const errLog = await open(join(dir, 'conmon.log'), 'a');
   const sync = await open(syncPath, 'w');
+  // conmon's write to the sync file wakes us through inotify; a slow poll covers a missed event.
+  // (Polling every few ms in each of many parallel starts cost the agent most of its CPU.)
+  let wake: (() => void) | undefined;
+  const watcher = watch(syncPath, () => wake?.());
+  watcher.unref();
   let firstExit: number | null | undefined;
   try {
-    // conmon leaves files (an `oom` marker) in its working directory: keep them in the container's.
     const child = spawn('unshare', args, {
       stdio: ['ignore', 'ignore', errLog.fd, sync.fd], detached: true, cwd: dir, env: { ...process.env, _OCI_SYNCPIPE: '3' },
     });
-    child.on('exit', (code) => { firstExit = code; });
-    child.on('error', () => { firstExit = -1; });
+    let exitedOnce: () => void = () => undefined;
+    const exited = new Promise<void>((resolve) => { exitedOnce = resolve; });
+    child.on('exit', (code) => { firstExit = code; exitedOnce(); wake?.(); });
+    child.on('error', () => { firstExit = -1; exitedOnce(); wake?.(); });
     const until = Date.now() + 60_000;
     for (;;) {
       const m = /\{[^}]*\}/.exec(await readFile(syncPath, 'utf8').catch(() => ''));
@@ -128,7 +135,7 @@ async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: stri
         const msg = JSON.parse(m[0]) as { data?: number; message?: string };
         if (typeof msg.data === 'number' && msg.data > 0) {
           // The first conmon process writes conmon.pid and then exits: wait for that, so the pid is there to read.
-          for (let i = 0; i < 1000 && firstExit === undefined; i++) await sleep(2);
+          await Promise.race([exited, sleep(2000)]);
           return msg.data;
         }
         throw new RuntimeError(cleanMessage(msg.message ?? 'runc create failed'), 'RunContainerError');
@@ -139,9 +146,13 @@ async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: stri
         throw new RuntimeError(cleanMessage(why) || `conmon exited with ${firstExit}`, 'RunContainerError');
       }
       if (Date.now() > until) throw new RuntimeError('runc create did not finish within 60s', 'RunContainerError');
-      await sleep(3);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 50);
+        wake = () => { clearTimeout(t); resolve(); };
+      });
     }
   } finally {
+    watcher.close();
     await errLog.close();
     await sync.close();
   }

@@ -36,21 +36,17 @@ export function vethName(sandboxId: string): string {
 
 /**
  * Wires the pause's network namespace to the bridge: veth pair (host end on the bridge, pod
- * end eth0 inside), pod address, lo up, default route. Two iproute2 batches, one per namespace.
+ * end eth0 inside), pod address, lo up, default route. Two iproute2 batches, one per
+ * namespace, run by the sandbox's start script (sandbox.ts) in the same process as runc.
+ * hostSideBatch gives the shell words that print the host-side batch (its arguments are shell
+ * expressions); podSideBatch the pod-side batch itself.
  */
-export async function attachPod(opts: {
-  bridge: string; cidr: Cidr; pausePid: number; sandboxId: string; ip: string;
-}): Promise<string> {
-  const veth = vethName(opts.sandboxId);
-  const netns = `/proc/${opts.pausePid}/ns/net`;
-  await run(IP, ['link', 'del', veth]); // a leftover of an earlier failed attempt
-  await check('creating the pod veth pair', IP, ['-batch', '-'], {
-    input: `link add ${veth} type veth peer name eth0 netns ${netns}\nlink set ${veth} master ${opts.bridge}\nlink set ${veth} up\n`,
-  });
-  await check('configuring the pod network', 'nsenter', [`--net=${netns}`, '--', IP, '-batch', '-'], {
-    input: `link set lo up\naddr add ${opts.ip}/${opts.cidr.prefix} dev eth0\nlink set eth0 up\nroute add default via ${gatewayOf(opts.cidr)} dev eth0\n`,
-  });
-  return veth;
+export function hostSideBatch(veth: string, netnsPath: string, bridge: string): string {
+  return `printf 'link add %s type veth peer name eth0 netns %s\\nlink set %s master %s\\nlink set %s up\\n' ${veth} ${netnsPath} ${veth} ${bridge} ${veth}`;
+}
+
+export function podSideBatch(cidr: Cidr, ip: string): string {
+  return `link set lo up\naddr add ${ip}/${cidr.prefix} dev eth0\nlink set eth0 up\nroute add default via ${gatewayOf(cidr)} dev eth0\n`;
 }
 
 /** Deletes the host end (which takes the pod end with it); missing = done. */

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { RuntimeError, type SandboxConfig } from '../types.js';
 import { cgroupDirsOf, cgroupsPathFor, parentsOf, removeCgroupDirs } from './cgroups.js';
 import { runc, runcDelete, type RuntimeContext } from './context.js';
-import { run } from './exec.js';
-import { attachPod, detachPod, vethName } from './network.js';
+import { cleanMessage, run } from './exec.js';
+import { detachPod, hostSideBatch, podSideBatch, vethName } from './network.js';
 import { writePodFiles } from './pod-files.js';
 import { procRef, signalProc, waitGone } from './procs.js';
 import { removeTree, writeJson, type SandboxRecord } from './records.js';
@@ -35,6 +35,21 @@ export async function saveSandbox(ctx: RuntimeContext, rec: SandboxRecord): Prom
   await writeJson(sandboxFile(ctx, rec.id), rec);
 }
 
+/**
+ * `runc run --detach` of the pause, then (unless $7, the veth, is empty) the pod network: a veth
+ * pair with its pod end created inside the pause's network namespace as eth0, the host end on
+ * the bridge, then address, lo, route inside (network.ts has the pieces). Exit 90: runc failed
+ * (its log says why); 92/93: the host or pod side of the network.
+ */
+const START_SANDBOX = `
+"$1" --root "$2" --log "$3" --log-format json run --detach --bundle "$4" --pid-file "$5" "$6" </dev/null >/dev/null 2>&1 || exit 90
+[ -n "$7" ] || exit 0
+pid=$(cat "$5") || exit 91
+if [ -e "/sys/class/net/$7" ]; then ip link del "$7" 2>/dev/null; fi
+${hostSideBatch('"$7"', '"/proc/$pid/ns/net"', '"$8"')} | ip -batch - || exit 92
+printf '%s' "$9" | nsenter --net="/proc/$pid/ns/net" -- ip -batch - || exit 93
+`;
+
 export async function startSandbox(ctx: RuntimeContext, rec: SandboxRecord, config: SandboxConfig): Promise<void> {
   const dir = ctx.layout.sandboxDir(rec.id);
   await mkdir(join(dir, 'bundle'), { recursive: true });
@@ -52,25 +67,29 @@ export async function startSandbox(ctx: RuntimeContext, rec: SandboxRecord, conf
     await writeJson(join(dir, 'bundle', 'config.json'), spec);
     const pidFile = join(dir, 'pause.pid');
     const log = join(dir, 'runc.log');
-    const started = await run(ctx.tools.runc, ['--root', ctx.layout.runcRoot, '--log', log, '--log-format', 'json',
-      'run', '--detach', '--bundle', join(dir, 'bundle'), '--pid-file', pidFile, rec.id], { detachedStdio: true });
-    if (started.code !== 0) {
+    const cidr = config.hostNetwork ? undefined : ctx.ipam.configured;
+    const veth = cidr ? vethName(rec.id) : '';
+    // A crash from here on leaves a veth to clean up under this name.
+    if (veth) { rec.veth = 'pending'; await saveSandbox(ctx, rec); }
+    // One process for the pause and its network: each spawn blocks the agent's event loop for
+    // the fork of a large process, which dominated starting many pods at once.
+    const started = await run('/bin/sh', ['-c', START_SANDBOX, 'sh', ctx.tools.runc, ctx.layout.runcRoot, log, join(dir, 'bundle'), pidFile, rec.id,
+      veth, ctx.bridge, cidr ? podSideBatch(cidr, rec.ips[0]!) : '']);
+    if (started.code === 90) {
       const msgs = (await readFile(log, 'utf8').catch(() => '')).split('\n').flatMap((l) => {
         try { return [(JSON.parse(l) as { msg?: string }).msg ?? '']; } catch { return []; }
       });
       throw new RuntimeError(`starting the pod sandbox: ${msgs.filter(Boolean).join('; ') || `runc exited with ${started.code}`}`);
     }
-    const pid = Number((await readFile(pidFile, 'utf8')).trim());
-    const ref = await procRef(pid);
-    if (!ref) throw new Error(`the pod sandbox's pause process (pid ${pid}) ended at once`);
-    rec.pause = ref;
-    rec.cgroupDirs = parentsOf(await cgroupDirsOf(pid));
-    await saveSandbox(ctx, rec);
-    const cidr = ctx.ipam.configured;
-    if (!config.hostNetwork && cidr) {
-      rec.veth = `pending`;
-      rec.veth = await attachPod({ bridge: ctx.bridge, cidr, pausePid: pid, sandboxId: rec.id, ip: rec.ips[0]! });
+    const pid = Number((await readFile(pidFile, 'utf8').catch(() => '0')).trim());
+    if (pid > 0) rec.pause = await procRef(pid);
+    // Recorded before anything else can fail, so cleanup finds the pod's cgroups.
+    if (rec.pause) rec.cgroupDirs = parentsOf(await cgroupDirsOf(pid));
+    if (started.code !== 0) {
+      throw new RuntimeError(`${started.code === 92 ? 'creating the pod veth pair' : 'configuring the pod network'}: ${cleanMessage(started.stderr) || `exit ${started.code}`}`);
     }
+    if (!rec.pause) throw new Error(`the pod sandbox's pause process (pid ${pid}) ended at once`);
+    if (veth) rec.veth = veth;
     rec.state = 'ready';
     await saveSandbox(ctx, rec);
   } catch (e) {
