@@ -6,7 +6,8 @@ import { openImages } from '../images/index.js';
 import {
   linuxRuntime, nodeAgent, parseCidr, simNodeName, simNodes, toDotted, volumeManager, type Runtime,
 } from '../kubelet/index.js';
-import type { Logger } from '../controller-runtime/index.js';
+import { silentLogger, type Logger } from '../controller-runtime/index.js';
+import { CLUSTER_DNS_IP, runNodeNetwork } from './network.js';
 import type { Component } from './start.js';
 
 export interface NodeSet {
@@ -24,6 +25,9 @@ export function simNodeSet(count: number, opts: { logger?: Logger } = {}): NodeS
     runtimeOf: () => ({ type: 'sim' }) as Runtime,
   };
 }
+
+/** The Linux bridge the real node's pods hang off. */
+const POD_BRIDGE = 'berth0';
 
 /** The pod CIDR of the one real node unless `--pod-cidr` says otherwise (kind's default range). */
 export const DEFAULT_POD_CIDR = '10.244.0.0/24';
@@ -53,7 +57,10 @@ async function registeredPodCidr(client: ApiClient, name: string): Promise<strin
 }
 
 export interface LinuxNodeOptions {
+  /** Nameservers of ClusterFirst pods; default the cluster DNS this node serves. */
   readonly clusterDNS?: string[];
+  /** Run the service proxy and cluster DNS with the node (default true). */
+  readonly network?: boolean;
   /** Wanted pod CIDR; a node registered before keeps its own. */
   readonly podCIDR?: string;
   readonly logger?: Logger;
@@ -64,10 +71,10 @@ export async function linuxNodeSet(dataDir: string, opts: LinuxNodeOptions = {})
   const name = simNodeName(0);
   const wanted = normalizePodCidr(opts.podCIDR ?? DEFAULT_POD_CIDR);
   const images = await openImages({ root: join(dataDir, 'images'), registriesFile: join(dataDir, 'registries.yaml') });
-  const runtime = linuxRuntime({ root: join(dataDir, 'runtime'), images });
+  const runtime = linuxRuntime({ root: join(dataDir, 'runtime'), images, bridge: POD_BRIDGE });
   const component: Component = {
     name: `node-agent/${name}`,
-    async run(client, signal) {
+    async run(client, signal, cluster) {
       const registered = await registeredPodCidr(client, name);
       if (registered && registered !== wanted) {
         opts.logger?.error('the node keeps the pod CIDR it registered with; pod CIDRs cannot change (berth reset starts over)', {
@@ -75,12 +82,18 @@ export async function linuxNodeSet(dataDir: string, opts: LinuxNodeOptions = {})
         });
       }
       // The volume manager reads claims and secrets through the same client as the agent.
+      const podCIDR = registered ?? wanted;
+      const network = opts.network ?? true;
       const agent = nodeAgent({
-        nodeName: name, runtime, podCIDR: registered ?? wanted, address: '127.0.0.1',
+        nodeName: name, runtime, podCIDR, address: '127.0.0.1',
         volumes: volumeManager({ client, root: join(dataDir, 'pods') }),
-        clusterDNS: opts.clusterDNS, logger: opts.logger,
+        clusterDNS: opts.clusterDNS ?? (network ? [CLUSTER_DNS_IP] : []), logger: opts.logger,
       });
-      return agent.run(client, signal).finally(() => runtime.close());
+      const logger = opts.logger ?? silentLogger;
+      await Promise.all([
+        agent.run(client, signal).finally(() => runtime.close()),
+        network ? runNodeNetwork(client, signal, cluster, { nodeName: name, podCIDR, bridge: POD_BRIDGE, logger }) : undefined,
+      ]);
     },
   };
   return { names: [name], components: [component], runtimeOf: (n) => (n === name ? runtime : undefined) };

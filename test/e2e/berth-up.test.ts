@@ -1,39 +1,17 @@
 // The built binary as a user runs it: `berth up` prints the kubeconfig line, kubectl works,
 // Ctrl-C stops it, and a second `berth up` on the same data directory has every object back.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { preflight } from '../../src/kubelet/index.js';
 import { kubectl, runProcess } from '../../src/testing/index.js';
+import { BERTH, berthStop, berthUp, loadSeedImage } from './berth-process.js';
 import { SEED, eventually, ok } from './helpers.js';
 
-const BERTH = join(import.meta.dirname, '..', '..', 'bin', 'berth');
-
-function up(dataDir: string, runtime = 'sim', extra: string[] = []): Promise<{ child: ChildProcess; output: () => string; kubeconfig: string }> {
-  const child = spawn(BERTH, ['up', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--runtime', runtime, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`berth up did not become ready:\n${out}`)); }, 30_000);
-    child.stdout!.on('data', () => {
-      const m = /^export KUBECONFIG=(.+)$/m.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, output: () => out, kubeconfig: m[1] }); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`berth up exited with ${code}:\n${out}`)); });
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
-}
+const up = berthUp;
+const stop = berthStop;
 
 describe('berth up', () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-up-'));
@@ -103,10 +81,7 @@ describe('berth up', () => {
   it('keeps volume contents and running pods across a restart (linux runtime)', async (t) => {
     if ((await preflight()).length) { t.skip('needs root and the runtime packages'); return; }
     const data = join(dir, 'real');
-    const image = join(dir, 'demo.tar');
-    const built = await runProcess('bash', [join(import.meta.dirname, '..', '..', 'scripts', 'build-demo-image.sh'), image, 'nginx:1.9.1'], { timeoutMs: 120_000 });
-    assert.equal(built.code, 0, built.stderr);
-    assert.equal((await runProcess(BERTH, ['image', 'load', image, '--data-dir', data])).code, 0);
+    await loadSeedImage(join(dir, 'demo.tar'), data);
     const first = await up(data, 'linux');
     try {
       const k = kubectl('33', { kubeconfig: first.kubeconfig, home: dir });

@@ -18,6 +18,7 @@ describe('berth demo', () => {
     if (real) {
       const afterDelete = r.stdout.slice(r.stdout.indexOf('kubectl delete pod -l app=nginx'));
       assert.match(afterDelete, /kubectl exec -it web-0 -- curl localhost\nhello web-0\n/);
+      assert.match(afterDelete, /kubectl exec web-1 -- curl -s web-0\.nginx\nhello web-0\n/, 'the recreated web-0 is reached by its DNS name');
       assert.match(r.stdout, /index\.html: hello web-0/);
       assert.match(r.stdout, /index\.html: hello web-1/);
     }

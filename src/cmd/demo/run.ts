@@ -96,6 +96,13 @@ export async function demo(opts: DemoOptions): Promise<number> {
       if (again !== 'hello web-0') { failed = true; say(`expected "hello web-0", got "${again}"`); } else {
         say('The new web-0 found the file its predecessor wrote: the claim www-web-0 and its volume came back with it.');
       }
+      step('Stable network identity: the headless Service gives each pod a DNS name that follows it');
+      say('$ kubectl exec web-1 -- curl -s web-0.nginx');
+      const byName = await exec('web-1', ['curl', '-s', '-m', '10', 'web-0.nginx']);
+      say(byName.stdout.trimEnd() || byName.stderr.trimEnd());
+      if (byName.stdout.trimEnd() !== 'hello web-0') { failed = true; say(`expected "hello web-0" from web-0.nginx (exit ${byName.exitCode})`); } else {
+        say('web-0.nginx.default.svc.cluster.local resolves to the new web-0\'s address (cluster DNS at 10.96.0.10).');
+      }
     }
 
     step('Where the data lives');
