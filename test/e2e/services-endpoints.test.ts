@@ -199,6 +199,17 @@ describe('Endpoints and EndpointSlice controllers', () => {
     assert.deepEqual(slices[1]![3]!.split(',').sort(), nginx);
   });
 
+  it('removes a leftover managed Endpoints whose Service is gone, not a user\'s standalone one', async () => {
+    const ep = (name: string, labels: Record<string, string>): EndpointsObject => ({
+      apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: 'default', labels },
+      subsets: [{ addresses: [{ ip: '192.0.2.20' }], ports: [{ port: 80, protocol: 'TCP' }] }],
+    });
+    await c.client.create(EndpointsType, ep('standalone', {}));
+    await c.client.create(EndpointsType, ep('leftover', { 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' }));
+    await eventually(async () => !(await endpointsOf(c, 'leftover')), 'leftover Endpoints removed');
+    assert.ok(await endpointsOf(c, 'standalone'), 'the standalone Endpoints stays');
+  });
+
   it('removes the Endpoints and garbage-collects the slices with the service', async () => {
     const [slice] = await slicesOf(c, 'web');
     assert.ok(slice);

@@ -245,10 +245,14 @@ export function endpointsController(client: ApiClient, informers: InformerSet, o
   const podWatch: Watch<PodObject> = { informer: podInf, toRequests: (pod) => servicesOfPod(svcInf.lister, pod) };
   const epWatch: Watch<EndpointsObject> = {
     informer: epInf,
-    // Only a deletion matters (someone removed a managed Endpoints): our own writes are no news.
+    // Our own writes are no news. A deletion is (someone removed a managed Endpoints), and so is
+    // one of ours whose Service is gone, e.g. deleted while no controller ran (upstream
+    // checkLeftoverEndpoints; unlike it, Endpoints we never managed are left alone).
     toRequests(ep): Request[] {
-      const live = epInf.lister.get({ namespace: ep.metadata?.namespace, name: ep.metadata?.name ?? '' });
-      return live ? [] : [{ namespace: ep.metadata?.namespace, name: ep.metadata?.name ?? '' }];
+      const key = { namespace: ep.metadata?.namespace, name: ep.metadata?.name ?? '' };
+      const live = epInf.lister.get(key);
+      const orphan = ep.metadata?.labels?.[ENDPOINTS_MANAGED_BY_LABEL] === ENDPOINTS_CONTROLLER_NAME && !svcInf.lister.get(key);
+      return !live || orphan ? [key] : [];
     },
   };
   return {
