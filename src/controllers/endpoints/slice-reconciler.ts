@@ -78,10 +78,10 @@ export function podToEndpoint(pod: PodObject, node: NodeObject | undefined, svc:
 }
 
 /** Endpoint identity (hashEndpoint): addresses, hostname and the pod it stands for. */
-const endpointKey = (e: Endpoint) =>
+export const endpointKey = (e: Endpoint): string =>
   JSON.stringify([[...(e.addresses ?? [])].sort(), e.hostname ?? '', e.targetRef?.namespace ?? '', e.targetRef?.name ?? '']);
 /** PortMapKey: the port set, order-insensitive. */
-const portMapKey = (ports: readonly EndpointPort[] | undefined) =>
+export const portMapKey = (ports: readonly EndpointPort[] | undefined): string =>
   JSON.stringify((ports ?? []).map((p) => [p.name ?? '', p.port ?? null, p.protocol ?? '', p.appProtocol ?? '']).sort());
 
 /** ownedBy: the slice's owner references include this service (by uid). */
@@ -119,8 +119,6 @@ function serviceOwner(svc: ServiceObject, controllerName: string): SliceOwner {
 
 /** getEndpointSlicePrefix: `<name>-`, so the API server's 5 random characters read well (the dash only if it fits). */
 export const slicePrefix = (name: string): string => (name.length < 253 ? `${name}-` : name);
-
-export { endpointKey, portMapKey };
 
 const isPlaceholder = (s: EndpointSliceObject) => !(s.endpoints ?? []).length && !(s.ports ?? []).length;
 
