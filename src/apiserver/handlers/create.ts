@@ -4,5 +4,5 @@ import { bodyObject, writeOptions } from './body-object.js';
 import type { HandlerContext } from './context.js';
 
 export async function handleCreate(ctx: HandlerContext, req: ApiRequest): Promise<KubeObject> {
-  return ctx.registry.create(req.type, req.namespace, bodyObject(ctx, req), writeOptions(req));
+  return ctx.registry.create(req.type, req.namespace, bodyObject(ctx, req), writeOptions(req), true);
 }

@@ -17,6 +17,16 @@ export function decodeObject(type: ResourceType, kv: KeyValue): KubeObject {
   const obj = JSON.parse(decoder.decode(kv.value)) as KubeObject;
   obj.apiVersion = apiVersionOf(type);
   obj.kind = type.kind;
-  obj.metadata = { ...obj.metadata, resourceVersion: String(kv.modRevision) };
+  // Stored metadata never has resourceVersion (encodeObject drops it), so it lands last, as a copy would put it.
+  (obj.metadata ??= {}).resourceVersion = String(kv.modRevision);
   return obj;
+}
+
+/** Freezes a decoded object and everything in it, so one copy can be handed to many readers. */
+export function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k in v) deepFreeze((v as Record<string, unknown>)[k]);
+  }
+  return v;
 }

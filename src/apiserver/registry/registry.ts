@@ -125,9 +125,10 @@ export class Registry {
     return { kind: type.listKind, apiVersion: apiVersionOf(type), metadata, items };
   }
 
-  async create(type: ResourceType, namespace: string | undefined, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+  /** `owned`: the caller hands `input` over (a freshly decoded body), so it is changed in place. */
+  async create(type: ResourceType, namespace: string | undefined, input: KubeObject, opts: WriteOptions, owned = false): Promise<KubeObject> {
     const strategy = this.strategy(type);
-    const obj = structuredClone(input);
+    const obj = owned ? input : structuredClone(input);
     obj.apiVersion = apiVersionOf(type);
     obj.kind = type.kind;
     const meta = (obj.metadata ??= {});
@@ -161,20 +162,25 @@ export class Registry {
     }
   }
 
-  /** PUT: replace the object (or its status), optionally with an optimistic-lock resourceVersion. */
-  async update(type: ResourceType, namespace: string | undefined, name: string, input: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+  /**
+   * PUT: replace the object (or its status), optionally with an optimistic-lock resourceVersion.
+   * `owned` as for create: with a resourceVersion there is one attempt, which may use `input` itself.
+   */
+  async update(type: ResourceType, namespace: string | undefined, name: string, input: KubeObject, opts: WriteOptions, owned = false): Promise<KubeObject> {
     const wantedRv = input.metadata?.resourceVersion;
     if (input.metadata?.name && input.metadata.name !== name) {
       throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
     }
-    return this.guaranteedUpdate(type, namespace, name, (current) => {
+    let handOver = owned && !!wantedRv;
+    return this.#guaranteedUpdate(type, namespace, name, (current) => {
       if (wantedRv && wantedRv !== current.metadata?.resourceVersion) {
         throw conflict(type.plural, type.group, name, OPTIMISTIC_LOCK_MESSAGE);
       }
-      const next = structuredClone(input);
+      const next = handOver ? input : structuredClone(input);
+      handOver = false;
       (next.metadata ??= {}).name = name;
       return next;
-    }, opts, !wantedRv);
+    }, opts, !wantedRv, false);
   }
 
   /**
@@ -183,13 +189,20 @@ export class Registry {
    */
   async guaranteedUpdate(type: ResourceType, namespace: string | undefined, name: string, mutate: Mutation,
     opts: WriteOptions, retryOnConflict = true): Promise<KubeObject> {
+    return this.#guaranteedUpdate(type, namespace, name, mutate, opts, retryOnConflict, true);
+  }
+
+  /** `copy`: mutate gets its own copy of the current object; else the one the registry compares with, read-only. */
+  async #guaranteedUpdate(type: ResourceType, namespace: string | undefined, name: string, mutate: Mutation,
+    opts: WriteOptions, retryOnConflict: boolean, copy: boolean): Promise<KubeObject> {
     const strategy = this.strategy(type);
     const key = objectKey(type, namespace, name);
     for (let attempt = 0; ; attempt++) {
       const kv = await this.#store.get(key);
       if (!kv) throw notFound(type.plural, type.group, name);
       const current = decodeObject(type, kv);
-      const next = await mutate(structuredClone(current));
+      // A second parse of the same bytes is the cheapest deep copy.
+      const next = await mutate(copy ? decodeObject(type, kv) : current);
       next.apiVersion = apiVersionOf(type);
       next.kind = type.kind;
       const status = opts.subresource === 'status';
