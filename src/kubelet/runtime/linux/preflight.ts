@@ -33,6 +33,8 @@ const APT = 'apt-get install -y --no-install-recommends';
 export const RUNTIME_PACKAGES: Readonly<Record<string, string>> = {
   runc: 'runc', conmon: 'conmon', catatonit: 'catatonit', ip: 'iproute2', nsenter: 'util-linux', unshare: 'util-linux', mount: 'mount',
   script: 'bsdutils', stty: 'coreutils',
+  // Services: the node's proxy programs nftables; local-block volumes need loop devices and ext4 tools.
+  nft: 'nftables', losetup: 'mount', mke2fs: 'e2fsprogs', resize2fs: 'e2fsprogs',
 };
 
 export async function preflight(): Promise<PreflightProblem[]> {
