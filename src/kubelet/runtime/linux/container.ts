@@ -10,7 +10,6 @@
 // runc builds the container's own mount namespace from that one, which is a fresh copy of the
 // HOST's (so volume mounts made after the sandbox started are seen). Nothing is mounted on the
 // host: the overlay goes away with the last process that uses it.
-import { spawn } from 'node:child_process';
 import { watch } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { removeTree, writeJson, type ContainerRecord, type SandboxRecord } from 
 import { containerSpec, effectiveCaps, type OciNamespace } from './spec.js';
 import { resolveUser } from './user.js';
 import { buildProcess } from './process.js';
+import { spawnProgram } from './spawner.js';
 
 export function containerFile(ctx: RuntimeContext, id: string): string {
   return join(ctx.layout.containerDir(id), 'container.json');
@@ -121,13 +121,12 @@ async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: stri
   watcher.unref();
   let firstExit: number | null | undefined;
   try {
-    const child = spawn('unshare', args, {
-      stdio: ['ignore', 'ignore', errLog.fd, sync.fd], detached: true, cwd: dir, env: { ...process.env, _OCI_SYNCPIPE: '3' },
-    });
     let exitedOnce: () => void = () => undefined;
     const exited = new Promise<void>((resolve) => { exitedOnce = resolve; });
-    child.on('exit', (code) => { firstExit = code; exitedOnce(); wake?.(); });
-    child.on('error', () => { firstExit = -1; exitedOnce(); wake?.(); });
+    spawnProgram({
+      cmd: 'unshare', args, stdio: ['ignore', 'ignore', errLog.fd, sync.fd], detached: true, cwd: dir,
+      env: { ...process.env, _OCI_SYNCPIPE: '3' }, timeoutMs: 120_000,
+    }).then((r) => { firstExit = r.code; }, () => { firstExit = -1; }).finally(() => { exitedOnce(); wake?.(); });
     const until = Date.now() + 60_000;
     for (;;) {
       const m = /\{[^}]*\}/.exec(await readFile(syncPath, 'utf8').catch(() => ''));

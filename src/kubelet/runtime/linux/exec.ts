@@ -1,9 +1,10 @@
-// Contract: the only place the linux runtime starts helper programs (runc, conmon, ip, nsenter).
+// Contract: the only place the linux runtime starts helper programs (runc, conmon, ip, nsenter),
+// through spawner.ts (off the main thread).
 // run() waits for the program and returns its exit code and output; it never throws for a
 // non-zero exit (callers decide), only for a program that cannot be started at all. check()
 // throws a RuntimeError carrying the program's own stderr, so a failure says what went wrong.
-import { spawn, type SpawnOptions } from 'node:child_process';
 import { RuntimeError } from '../types.js';
+import { spawnProgram } from './spawner.js';
 
 export interface RunResult {
   readonly code: number;
@@ -24,26 +25,12 @@ export interface RunOptions {
   readonly detachedStdio?: boolean;
 }
 
-export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const spawnOpts: SpawnOptions = { stdio: opts.detachedStdio ? 'ignore' : 'pipe', env: opts.env ?? process.env };
-    const child = spawn(cmd, args, spawnOpts);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (d: Buffer) => out.push(d));
-    child.stderr?.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({
-        code: code ?? (signal ? 128 + signalNumber(signal) : 1),
-        stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-    child.stdin?.on('error', () => { /* a program that exits without reading its input is not an error */ });
-    child.stdin?.end(opts.input ?? '');
+export async function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const r = await spawnProgram({
+    cmd, args, env: opts.env ?? process.env, input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000,
+    stdio: opts.detachedStdio ? 'ignore' : 'pipe',
   });
+  return { code: r.code ?? (r.signal ? 128 + signalNumber(r.signal) : 1), stdout: r.stdout, stderr: r.stderr };
 }
 
 /** run() that throws RuntimeError(`<what>: <stderr>`) on a non-zero exit. */
