@@ -1,9 +1,9 @@
-// PodStreams for node agents running in this process: exec, logs and port-forward requests
+// PodStreams for node agents running in this process: exec, attach, logs and port-forward requests
 // that reach the API server go to the runtime of the node the pod runs on.
 import { PassThrough } from 'node:stream';
 import type { PodStreams } from '../apiserver/index.js';
 import { ApiError, badRequest } from '../core/index.js';
-import { containerLog, execInContainer, followContainerLog, portForward, type LinuxRuntime, type Runtime } from '../kubelet/index.js';
+import { attachContainer, containerLog, execInContainer, followContainerLog, portForward, type LinuxRuntime, type Runtime } from '../kubelet/index.js';
 
 /** Which runtime runs a node's pods; undefined for nodes this process does not run. */
 export type RuntimeLookup = (nodeName: string) => Runtime | undefined;
@@ -39,8 +39,9 @@ export function localPodStreams(lookup: RuntimeLookup): PodStreams {
       });
       return { exitCode };
     },
-    async attach() {
-      throw badRequest('attach is not supported by the linux runtime yet; use kubectl exec or kubectl logs -f');
+    async attach(pod, container, io, signal) {
+      const { rt, id } = await target(pod, container);
+      await attachContainer(rt, id, { stdin: io.stdin, tty: io.tty, stdout: io.stdout ?? new PassThrough().resume(), stderr: io.stderr, resize: io.resize, signal });
     },
     async logs(pod, container, opts, signal) {
       const { rt, id } = await target(pod, container, opts.previous);

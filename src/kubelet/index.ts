@@ -14,6 +14,6 @@ export {
 } from './runtime/index.js';
 export {
   LinuxRuntime, linuxRuntime, preflight, formatPreflight, RUNTIME_PACKAGES,
-  execInContainer, portForward, containerLog, followContainerLog, parseCidr, gatewayOf, toDotted, type Cidr, type LinuxRuntimeOptions, type PreflightProblem,
+  attachContainer, execInContainer, portForward, containerLog, followContainerLog, parseCidr, gatewayOf, toDotted, type Cidr, type LinuxRuntimeOptions, type PreflightProblem,
 } from './runtime/linux/index.js';
 export { volumeManager, VolumeError, type VolumeManagerOptions } from './volume-manager/index.js';

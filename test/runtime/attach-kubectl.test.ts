@@ -2,16 +2,14 @@
 // with the oldest kubectl we ship (SPDY/3.1) and the newest (WebSocket v5): piped stdin reaches
 // the container's process and its answer comes back; an interactive shell on a real terminal
 // (`script` gives kubectl one) answers, exits with a code kubectl reports, and --rm deletes the
-// pod. The API server's attach goes to attachContainer, as src/cluster/pod-streams.ts should
-// wire it (see the report of this change). Needs root; skipped otherwise.
+// pod. Streams go through src/cluster's localPodStreams, as in `berth up`. Needs root; skipped
+// otherwise.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import type { PodStreams } from '../../src/apiserver/index.js';
 import { localPodStreams } from '../../src/cluster/index.js';
-import { badRequest, isNotFound, Pods } from '../../src/core/index.js';
+import { isNotFound, Pods } from '../../src/core/index.js';
 import { nodeAgent } from '../../src/kubelet/index.js';
-import { attachContainer } from '../../src/kubelet/runtime/linux/index.js';
 import { KUBECTL_VERSIONS, kubectlEnv, kubectlPath, startTestCluster, type TestCluster } from '../../src/testing/index.js';
 import { eventually } from '../e2e/helpers.js';
 import { FAST, getPod, pod, podPhase, schedulerManager } from '../e2e/node-support.js';
@@ -29,15 +27,7 @@ describe('kubectl attach and run -it on the linux runtime', { skip }, () => {
   let running: Promise<void> | undefined;
   before(async () => {
     f = await fixture('atk', 213);
-    const base = localPodStreams((n) => (n === 'berth-control-plane' ? f.runtime : undefined));
-    const streams: PodStreams = {
-      ...base,
-      async attach(p, container, io, signal) {
-        const attempts = (await f.runtime.listContainers({ podUid: p.metadata?.uid })).filter((x) => x.name === container).sort((a, b) => b.attempt - a.attempt);
-        if (!attempts[0]) throw badRequest(`container "${container}" in pod is waiting to start`);
-        await attachContainer(f.runtime, attempts[0].id, { stdin: io.stdin, tty: io.tty, stdout: io.stdout!, stderr: io.stderr, resize: io.resize, signal });
-      },
-    };
+    const streams = localPodStreams((n) => (n === 'berth-control-plane' ? f.runtime : undefined));
     c = await startTestCluster({ components: [schedulerManager()], podStreams: streams });
     running = nodeAgent({ nodeName: 'berth-control-plane', runtime: f.runtime, podCIDR: f.cidr, ...FAST }).run(c.client, ac.signal);
   });
