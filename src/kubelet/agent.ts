@@ -22,6 +22,7 @@ import { Backoff } from './pods/backoff.js';
 import type { PodObject, PodSyncContext, PodVolumes } from './pods/context.js';
 import { DEFAULT_CLUSTER_DOMAIN } from './pods/pod-config.js';
 import { runPodWorkers } from './pods/workers.js';
+import { ProbeManager } from './probes/index.js';
 import type { Runtime } from './runtime/index.js';
 
 /** Structurally the cluster's Component: the kubelet does not depend on src/cluster. */
@@ -90,8 +91,10 @@ export function nodeAgent(opts: NodeAgentOptions): AgentComponent {
       const informers = new InformerSet(client, { logger });
       const pods = informers.informerFor<PodObject>(Pods, { fieldSelector: `spec.nodeName=${nodeName}` });
       const events = createEventRecorder(client, { component: 'kubelet', host: nodeName }, logger, () => clock.now());
+      // Real probes need a runtime that runs processes (execSync); sim pods keep simulated ones.
+      const probes = runtime.execSync ? new ProbeManager({ runtime, events, clock, logger, signal }) : undefined;
       const ctx: PodSyncContext = {
-        client, runtime, nodeName, hostIPs: [address], events, backoff: new Backoff(), clock, logger, volumes: opts.volumes, signal,
+        client, runtime, nodeName, hostIPs: [address], events, backoff: new Backoff(), clock, logger, volumes: opts.volumes, signal, probes,
         dns: { clusterDNS: opts.clusterDNS ?? [], clusterDomain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN },
       };
       informers.start(signal);
@@ -108,6 +111,7 @@ export function nodeAgent(opts: NodeAgentOptions): AgentComponent {
         }, clock, logger, signal),
         runPodWorkers(ctx, pods, { workers: opts.workers ?? 16, relistIntervalMs: opts.relistIntervalMs ?? 1000 }),
       ]);
+      await probes?.stop();
       await informers.stopped();
       await events.flush();
     },

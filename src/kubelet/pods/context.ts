@@ -1,10 +1,11 @@
 // What a pod sync needs from the agent: the API, the runtime, the node, and the agent's own
-// per-pod memory (backoff). One PodSyncContext per agent; shared by all pod workers.
+// per-pod memory (backoff, probe results). One PodSyncContext per agent; shared by all pod workers.
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { Pods, type KubeObject } from '../../core/index.js';
 import type { ApiClient } from '../../client/index.js';
 import type { Clock, Logger } from '../../controller-runtime/index.js';
 import type { EventRecorder } from '../events.js';
+import type { ProbeManager } from '../probes/index.js';
 import type { Runtime } from '../runtime/index.js';
 import type { Backoff } from './backoff.js';
 import type { DnsSettings } from './pod-config.js';
@@ -32,6 +33,8 @@ export interface PodSyncContext {
   readonly volumes?: PodVolumes;
   /** Cluster DNS servers and domain (kubelet --cluster-dns / --cluster-domain). */
   readonly dns: DnsSettings;
+  /** Real probes (runtimes with execSync); absent: probes are simulated (pods/probes.ts). */
+  readonly probes?: ProbeManager;
   readonly signal: AbortSignal;
 }
 

@@ -7,7 +7,8 @@
 // - Terminal phase: its sandbox is stopped; nothing restarts.
 // - Otherwise: the first sync reports the pod accepted (Pending, ContainerCreating, startTime,
 //   hostIP) before any runtime work; then the sandbox (podIP) is ensured, planPod's containers
-//   are started, and the status is regenerated and written when it changed. A pod that has
+//   are started (after stopping those whose liveness or startup probe failed), the prober is
+//   told what runs, and the status is regenerated and written when it changed. A pod that has
 //   just become terminal gets its sandbox stopped.
 // Returns when to look again (backoff expiry, a probe delay), if anything is pending.
 import type { Request, Result } from '../../controller-runtime/index.js';
@@ -16,7 +17,7 @@ import { generatePodStatus } from '../status/generate.js';
 import { fieldPathOf, writeStatus, type PodObject, type PodSyncContext } from './context.js';
 import { planPod } from './plan.js';
 import { podDns } from './pod-config.js';
-import { probeState } from './probes.js';
+import { podProbes, stopUnhealthy } from './probes.js';
 import { startContainer } from './start-container.js';
 import { latest, removeSandboxes, terminatePod } from './terminate.js';
 
@@ -42,16 +43,21 @@ function sandboxConfig(ctx: PodSyncContext, pod: PodObject, attempt: number): Sa
 export async function syncPod(ctx: PodSyncContext, req: Request, pod: PodObject | undefined): Promise<Result> {
   const named = await ctx.runtime.listPodSandboxes({ podNamespace: req.namespace, podName: req.name });
   const uid = pod?.metadata?.uid;
+  // Probe workers of a pod that is gone or was replaced under its name stop with it.
+  ctx.probes?.retain(req.namespace, req.name, uid);
   const stale = named.filter((s) => s.podUid !== uid);
   if (stale.length) await removeSandboxes(ctx, stale);
   if (!pod || !uid) return {};
   const sandboxes = named.filter((s) => s.podUid === uid);
 
   if (pod.metadata?.deletionTimestamp) {
+    // Not probed while terminating: not ready, and no liveness restarts (terminatePod reports so).
+    ctx.probes?.removePod(uid);
     await terminatePod(ctx, pod, sandboxes);
     return {};
   }
   if (TERMINAL.has(pod.status?.phase ?? '')) {
+    ctx.probes?.removePod(uid);
     const live = await ctx.runtime.listContainers({ podUid: uid });
     if (live.some((c) => c.state === 'running') || sandboxes.some((s) => s.state === 'ready')) await terminatePod(ctx, pod, sandboxes);
     return {};
@@ -63,7 +69,7 @@ async function runPod(ctx: PodSyncContext, pod: PodObject, sandboxes: SandboxSta
   const uid = pod.metadata!.uid!;
   const now = () => ctx.clock.now();
   const status = (sandbox: SandboxStatus | undefined, containers: Awaited<ReturnType<typeof ctx.runtime.listContainers>>,
-    waiting = new Map(), probes = probeState(pod, containers, now())) => generatePodStatus({
+    waiting = new Map(), probes = podProbes(ctx, pod, containers, now())) => generatePodStatus({
     pod, runtimeType: ctx.runtime.type, sandbox, containers, hostIPs: ctx.hostIPs, probes, waiting, terminating: false,
     now: new Date(now()),
   });
@@ -97,7 +103,9 @@ async function runPod(ctx: PodSyncContext, pod: PodObject, sandboxes: SandboxSta
   }
 
   let containers = await ctx.runtime.listContainers({ podUid: uid });
-  const plan = planPod(pod, containers, probeState(pod, containers, now()), ctx.backoff, now());
+  // Failed liveness/startup probes: stop those containers; the plan then restarts them.
+  if (await stopUnhealthy(ctx, pod, containers)) containers = await ctx.runtime.listContainers({ podUid: uid });
+  const plan = planPod(pod, containers, podProbes(ctx, pod, containers, now()), ctx.backoff, now());
   const waiting = new Map(plan.waiting);
   let retryMs: number | undefined;
   for (const action of plan.start) {
@@ -118,13 +126,15 @@ async function runPod(ctx: PodSyncContext, pod: PodObject, sandboxes: SandboxSta
       `Back-off restarting failed container ${b.name} in pod ${pod.metadata?.name}_${pod.metadata?.namespace}(${uid})`, fieldPathOf(b.name, b.init));
   }
   if (plan.start.length) containers = await ctx.runtime.listContainers({ podUid: uid });
-  const probes = probeState(pod, containers, now());
+  ctx.probes?.update(pod, containers, pod.spec?.hostNetwork ? ctx.hostIPs[0] : sandbox.ips[0]);
+  const probes = podProbes(ctx, pod, containers, now());
   let next = status(sandbox, containers, waiting, probes);
   if (TERMINAL.has(next.phase ?? '')) {
     // Done for good: nothing of it may keep running (sidecars), and its network goes.
     for (const c of containers) if (c.state === 'running') await ctx.runtime.stopContainer(c.id, pod.spec?.terminationGracePeriodSeconds ?? 30);
     await ctx.runtime.stopPodSandbox(sandbox.id);
     ctx.backoff.forgetPod(uid);
+    ctx.probes?.removePod(uid);
     const after = await ctx.runtime.listPodSandboxes({ podUid: uid });
     next = status(latest(after), await ctx.runtime.listContainers({ podUid: uid }), waiting, probes);
   }

@@ -5,6 +5,7 @@
 // - the agent's pod informer (spec.nodeName=<node>): every add, update and delete;
 // - the runtime: watchEvents when it has them, else a relist every relistMs that compares
 //   container states (upstream's generic PLEG, 1 s);
+// - the prober: a probe result that changed;
 // - start-up housekeeping: sandboxes whose pod is not in the API any more (deleted while the
 //   agent was down) are synced once, which removes them; pods that are still there are
 //   re-adopted as they run.
@@ -31,6 +32,8 @@ export async function runPodWorkers(ctx: PodSyncContext, pods: Informer<PodObjec
     const obj = change.new ?? change.old;
     if (obj) queue.add(keyOf(obj));
   });
+  // A probe result that changed (readiness, a liveness failure) is a reason to sync at once.
+  const unsubscribeProbes = ctx.probes?.subscribe((key) => queue.add(key));
   const onAbort = () => queue.shutdown();
   signal.addEventListener('abort', onAbort, { once: true });
 
@@ -62,6 +65,7 @@ export async function runPodWorkers(ctx: PodSyncContext, pods: Informer<PodObjec
     await Promise.all([...Array.from({ length: Math.max(1, opts.workers) }, worker), runtimeEvents]);
   } finally {
     unsubscribe();
+    unsubscribeProbes?.();
     signal.removeEventListener('abort', onAbort);
     queue.shutdown();
   }

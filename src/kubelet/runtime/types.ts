@@ -217,4 +217,21 @@ export interface Runtime {
 
   /** Optional push of state changes (upstream's evented PLEG); without it the agent polls. */
   watchEvents?(signal: AbortSignal): AsyncIterable<RuntimeEvent>;
+
+  /**
+   * Optional CRI ExecSync: runs `command` in the running container and collects its output.
+   * A command still running after timeoutMs is killed and the call rejects with a
+   * RuntimeError whose reason is `DeadlineExceeded` (CRI's status code). Runtimes that run no
+   * processes (sim) leave it out; the agent then has no real probes.
+   */
+  execSync?(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecSyncResult>;
 }
+
+export interface ExecSyncResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** RuntimeError.reason of an execSync that ran past its timeout. */
+export const EXEC_DEADLINE_EXCEEDED = 'DeadlineExceeded';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { credentialFor, parseReference, type CredentialLookup } from '../../../images/index.js';
 import { normalizeImage } from '../sim/index.js';
 import {
-  RuntimeError, type ContainerConfig, type ContainerStatus, type ImageFsInfo, type ImageStatus, type RegistryAuth, type Runtime, type RuntimeEvent,
+  RuntimeError, type ContainerConfig, type ContainerStatus, type ExecSyncResult, type ImageFsInfo, type ImageStatus, type RegistryAuth, type Runtime, type RuntimeEvent,
   type RuntimeImage, type RuntimeVersion,
   type SandboxConfig, type SandboxFilter, type SandboxStatus,
 } from '../types.js';
@@ -21,6 +21,7 @@ import { cgroupMode, parentsOf } from './cgroups.js';
 import * as ctr from './container.js';
 import type { ImageSource, RuntimeContext, Tools } from './context.js';
 import { run } from './exec.js';
+import { execSync } from './exec-sync.js';
 import { Ipam, parseCidr } from './ipam.js';
 import { ensureBridge } from './network.js';
 import { findProgram } from './preflight.js';
@@ -259,6 +260,11 @@ export class LinuxRuntime implements Runtime {
     const ctx = await this.context();
     if (!ctx.images.fsInfo) throw new RuntimeError('this image source does not report its filesystem');
     return ctx.images.fsInfo();
+  }
+
+  /** CRI ExecSync (the node agent's exec probes): `runc exec` with the output in memory and a deadline. */
+  execSync(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecSyncResult> {
+    return execSync(this, containerId, command, timeoutMs);
   }
 
   watchEvents(signal: AbortSignal): AsyncIterable<RuntimeEvent> {

@@ -25,8 +25,11 @@ import { RuntimeError } from '../types.js';
 import { run } from './exec.js';
 import { followLogFile, readLogFile, type LogOptions } from './logs.js';
 import { isAlive, sleep } from './procs.js';
-import type { LinuxRuntime } from './runtime.js';
 import { refreshContainer } from './container.js';
+import type { RuntimeContext } from './context.js';
+
+/** What these helpers need of a LinuxRuntime; structural, so runtime.ts can use them (execSync) without an import cycle. */
+type LinuxRuntime = { context(): Promise<RuntimeContext> };
 
 export interface TerminalSize { readonly width: number; readonly height: number }
 
