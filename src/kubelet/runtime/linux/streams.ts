@@ -20,7 +20,6 @@ import { spawn } from 'node:child_process';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Duplex, Readable, Writable } from 'node:stream';
-import { SeqpacketSocket } from 'node-unix-socket';
 import { RuntimeError } from '../types.js';
 import { run } from './exec.js';
 import { followLogFile, readLogFile, type LogOptions } from './logs.js';
@@ -112,6 +111,8 @@ const ATTACH_CHUNK = 4096;
 
 export async function attachContainer(rt: LinuxRuntime, containerId: string, io: ExecStreams): Promise<void> {
   const { ctx, rec } = await runningContainer(rt, containerId);
+  // Loaded on first attach: a native addon nobody else needs should not slow every start.
+  const { SeqpacketSocket } = await import('node-unix-socket');
   const sock = new SeqpacketSocket();
   const path = join(ctx.layout.sockets, rec.id, 'attach');
   await new Promise<void>((resolve, reject) => {
