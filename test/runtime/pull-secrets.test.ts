@@ -3,7 +3,8 @@
 // image; the node agent pulls it into the real image store with the credentials of the pod's
 // dockerconfigjson or dockercfg secrets, tries every matching credential in turn (a wrong one
 // first), falls back to the ServiceAccount's secrets, warns about secrets it cannot read, and
-// shows ErrImagePull/ImagePullBackOff when nothing lets it in. Needs root; skipped otherwise.
+// when nothing lets it in shows ErrImagePull, then ImagePullBackOff, with upstream's events.
+// Needs root; skipped otherwise.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -101,14 +102,27 @@ describe('imagePullSecrets on the linux runtime', { skip }, () => {
     await remove('via-sa');
   });
 
-  it('shows ErrImagePull / ImagePullBackOff when no credential lets it in, and keeps serving other pods', async () => {
+  it('shows ErrImagePull then ImagePullBackOff when no credential lets it in, and keeps serving other pods', async () => {
     await secret('other-registry', 'kubernetes.io/dockerconfigjson', '.dockerconfigjson', { auths: { 'registry.example.com': { auth: b64('alice:s3cret') } } });
     await c.client.create(Pods, puller('denied', { imagePullSecrets: [{ name: 'other-registry' }] }));
-    const waiting = await eventually(async () => {
+    // As upstream's image manager: ErrImagePull with the registry's refusal, then ImagePullBackOff repeating it.
+    const failed = await eventually(async () => {
       const w = (await getPod(c, 'denied')).status?.containerStatuses?.[0]?.state?.waiting;
-      return w && /ErrImagePull|ImagePullBackOff/.test(w.reason ?? '') ? w : undefined;
+      return w?.reason === 'ErrImagePull' || w?.reason === 'ImagePullBackOff' ? w : undefined;
     }, 'pull refused');
-    assert.match(waiting.message ?? '', /credentials|authoriz|refused|denied/i);
+    assert.match(failed.message ?? '', /credentials|authoriz|refused|denied/i);
+    const backOff = await eventually(async () => {
+      const w = (await getPod(c, 'denied')).status?.containerStatuses?.[0]?.state?.waiting;
+      return w?.reason === 'ImagePullBackOff' ? w : undefined;
+    }, 'ImagePullBackOff');
+    assert.ok(backOff.message?.startsWith(`Back-off pulling image "${image()}": ErrImagePull: `), backOff.message);
+    const evs = await eventually(async () => {
+      const e = await events('denied');
+      return e.some((x) => x.reason === 'BackOff') && e.some((x) => x.message === 'Error: ImagePullBackOff') ? e : undefined;
+    }, 'pull events');
+    assert.ok(evs.some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message?.startsWith(`Failed to pull image "${image()}": `)));
+    assert.ok(evs.some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message === 'Error: ErrImagePull'));
+    assert.ok(evs.some((e) => e.type === 'Normal' && e.reason === 'BackOff' && e.message === `Back-off pulling image "${image()}"`));
     await c.client.create(Pods, puller('still-fine', { imagePullSecrets: [{ name: 'right' }] }));
     await podPhase(c, 'still-fine', 'Running');
     await remove('denied');

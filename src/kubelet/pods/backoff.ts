@@ -31,6 +31,12 @@ export class Backoff {
     else if (e.lastExit !== exitedAt) this.entries.set(key, { delayMs: Math.min(e.delayMs * 2, this.maxMs), lastExit: exitedAt });
   }
 
+  /** How long from now a wait that began at the last recorded event still lasts (flowcontrol IsInBackOffSinceUpdate). */
+  remainingSinceUpdate(key: string, now: number): number {
+    const e = this.entries.get(key);
+    return e ? Math.max(0, e.lastExit + e.delayMs - now) : 0;
+  }
+
   /** Drops every entry of a pod (it is gone). */
   forgetPod(podUid: string): void {
     for (const k of [...this.entries.keys()]) if (k.startsWith(`${podUid}/`)) this.entries.delete(k);

@@ -28,16 +28,41 @@ async function ensureImage(ctx: PodSyncContext, pod: PodObject, c: Container, fi
   if (policy === 'Never') {
     const msg = `Container image "${image}" is not present with pull policy of Never`;
     ctx.events.event(pod, 'Warning', 'ErrImageNeverPull', msg, fieldPath);
-    throw Object.assign(new Error(msg), { reason: 'ErrImageNeverPull' });
+    throw Object.assign(new Error(msg), { reason: 'ErrImageNeverPull', eventText: 'ErrImageNeverPull' });
+  }
+  // Image pull backoff per (pod, image), as upstream's image manager: 10 s doubling to 5 min.
+  const key = `${pod.metadata?.uid ?? ''}/image/${image}`;
+  const waitMs = ctx.backoff.remainingSinceUpdate(key, ctx.clock.now());
+  if (waitMs > 0) {
+    const msg = `Back-off pulling image "${image}"`;
+    ctx.events.event(pod, 'Normal', 'BackOff', msg, fieldPath);
+    const prev = lastPullError.get(key);
+    throw Object.assign(new Error(prev ? `${msg}: ${prev}` : msg), { reason: 'ImagePullBackOff', eventText: 'ImagePullBackOff', retryAfterMs: waitMs });
   }
   ctx.events.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, fieldPath);
   const started = ctx.clock.now();
-  const pulled = await pullWithSecrets(ctx, pod, image);
+  let pulled: ImageStatus;
+  try {
+    pulled = await pullWithSecrets(ctx, pod, image);
+  } catch (e) {
+    const err = e as Error & { reason?: string };
+    ctx.events.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${err.message}`, fieldPath);
+    const now = ctx.clock.now();
+    ctx.backoff.next(key, now);
+    const reason = err.reason ?? 'ErrImagePull';
+    lastPullError.set(key, `${reason}: ${err.message}`);
+    if (lastPullError.size > 4096) lastPullError.delete(lastPullError.keys().next().value as string);
+    throw Object.assign(new Error(err.message), { reason, eventText: reason, retryAfterMs: ctx.backoff.remainingSinceUpdate(key, now) });
+  }
+  lastPullError.delete(key);
   const took = `${((ctx.clock.now() - started) / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
   ctx.events.event(pod, 'Normal', 'Pulled',
     `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${pulled.sizeBytes} bytes.`, fieldPath);
   return pulled;
 }
+
+/** The last pull error per backoff key: the waiting message during ImagePullBackOff repeats it (upstream prevPullErrMsg). */
+const lastPullError = new Map<string, string>();
 
 /** Literal values and the downward-API fields the agent knows; references to other objects are not resolved yet. */
 function envOf(c: Container, pod: PodObject, sandbox: SandboxStatus, hostIP: string): Array<{ name: string; value: string }> {

@@ -112,11 +112,12 @@ async function runPod(ctx: PodSyncContext, pod: PodObject, sandboxes: SandboxSta
     try {
       await startContainer(ctx, pod, sandbox, action, volumeDirs);
     } catch (e) {
-      const err = e as Error & { reason?: string };
+      const err = e as Error & { reason?: string; eventText?: string; retryAfterMs?: number };
       const reason = err.reason ?? 'CreateContainerError';
       waiting.set(action.container.name, { reason, message: err.message });
-      ctx.events.event(pod, 'Warning', 'Failed', `Error: ${err.message}`, fieldPathOf(action.container.name, action.init));
-      retryMs = ctx.backoff.delayMs(`${uid}/${action.container.name}`);
+      // Image errors name their reason in the event (`Error: ErrImagePull`), as upstream's startContainer.
+      ctx.events.event(pod, 'Warning', 'Failed', `Error: ${err.eventText ?? err.message}`, fieldPathOf(action.container.name, action.init));
+      retryMs = err.retryAfterMs || ctx.backoff.delayMs(`${uid}/${action.container.name}`);
       // Init containers run one at a time: nothing after a failed one may start.
       if (action.init) break;
     }
