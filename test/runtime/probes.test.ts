@@ -114,6 +114,9 @@ describe('probes on the linux runtime', { skip }, () => {
     await new Promise((r) => setTimeout(r, 1500));
     const still = await sleepers();
     assert.deepEqual(seen.filter((pid) => still.includes(pid)), [], 'timed-out commands are killed');
+    const missing = await exec(p, 'no-such-program');
+    assert.equal(missing.exitCode, 255);
+    assert.match(missing.stderr, /^OCI runtime exec failed: .*"no-such-program": executable file not found in \$PATH\n$/);
     await remove('slow-probe');
   });
 
