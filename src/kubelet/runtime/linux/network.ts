@@ -42,11 +42,21 @@ export function vethName(sandboxId: string): string {
  * expressions); podSideBatch the pod-side batch itself.
  */
 export function hostSideBatch(veth: string, netnsPath: string, bridge: string): string {
-  return `printf 'link add %s type veth peer name eth0 netns %s\\nlink set %s master %s\\nlink set %s up\\n' ${veth} ${netnsPath} ${veth} ${bridge} ${veth}`;
+  // hairpin: a pod that reaches its own Service is DNATed back to itself, out of the port it came in on.
+  return `printf 'link add %s type veth peer name eth0 netns %s\\nlink set %s master %s\\nlink set %s type bridge_slave hairpin on\\nlink set %s up\\n' ${veth} ${netnsPath} ${veth} ${bridge} ${veth} ${veth}`;
+}
+
+/**
+ * The pod's MAC follows from its IP (0a:58 + the four address bytes, as the CNI bridge plugin
+ * did): a pod recreated with the same IP keeps the same MAC, so neighbours' ARP entries stay
+ * right instead of sending to a gone interface until they expire.
+ */
+export function macOf(ip: string): string {
+  return ['0a', '58', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
 }
 
 export function podSideBatch(cidr: Cidr, ip: string): string {
-  return `link set lo up\naddr add ${ip}/${cidr.prefix} dev eth0\nlink set eth0 up\nroute add default via ${gatewayOf(cidr)} dev eth0\n`;
+  return `link set lo up\nlink set eth0 address ${macOf(ip)}\naddr add ${ip}/${cidr.prefix} dev eth0\nlink set eth0 up\nroute add default via ${gatewayOf(cidr)} dev eth0\n`;
 }
 
 /** Deletes the host end (which takes the pod end with it); missing = done. */
