@@ -82,6 +82,9 @@ describe('Services and cluster DNS on the linux runtime', async () => {
 
   it('web-0.nginx reaches web-0 from web-1, also after web-0 is recreated', { skip }, async () => {
     for (const i of [0, 1]) ok(await k(['exec', `web-${i}`, '--', 'sh', '-c', 'echo hello $(hostname) > /usr/share/nginx/html/index.html']));
+    // kubectl 1.27 execs over SPDY, 1.33 over WebSocket: the seed's command works with both.
+    const k27 = kubectl('27', { kubeconfig: berth!.kubeconfig, home: dir });
+    assert.equal(ok(await k27(['exec', 'web-1', '--', 'curl', '-s', '-m', '5', 'web-0.nginx'])).trim(), 'hello web-0');
     const curlWeb0 = async () => {
       const out = await text(['exec', 'web-1', '--', 'curl', '-s', '-m', '5', '-w', '\\n%{remote_ip}', 'web-0.nginx']);
       const lines = out.split('\n');
