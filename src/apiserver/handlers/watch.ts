@@ -4,7 +4,7 @@ import { watchCollection } from '../registry/watch.js';
 import type { ApiRequest, WatchEvent } from '../request.js';
 import type { HandlerContext } from './context.js';
 import { boolParam, intParam } from './params.js';
-import { selectorFilter } from './selectors.js';
+import { MATCH_ALL, selectorFilter } from './selectors.js';
 
 export interface WatchStream {
   readonly events: AsyncIterable<WatchEvent>;
@@ -26,7 +26,7 @@ export function handleWatch(ctx: HandlerContext, req: ApiRequest, signal: AbortS
   // A watch on one named object (get -w) is a watch with a metadata.name field selector.
   const named = req.name;
   const events = watchCollection(ctx.registry, req.type, req.namespace, {
-    filter: named ? (o) => o.metadata?.name === named && filter(o) : filter,
+    filter: named ? (o) => o.metadata?.name === named && filter(o) : filter === MATCH_ALL ? undefined : filter,
     resourceVersion: req.query.resourceVersion ?? '',
     allowBookmarks,
     sendInitialEvents,

@@ -3,9 +3,9 @@
 // as ADDED/DELETED), with optional initial state and bookmarks.
 import type { KubeObject, ResourceType } from '../../core/index.js';
 import { apiVersionOf } from '../../core/index.js';
-import { isStoreError, type StoreEvent } from '../../store/index.js';
+import { isStoreError, type KeyValue, type StoreEvent } from '../../store/index.js';
 import type { WatchEvent } from '../request.js';
-import { decodeObject } from './codec.js';
+import { decodeObject, deepFreeze } from './codec.js';
 import { collectionPrefix } from './keys.js';
 import { parseRevision, type Registry } from './registry.js';
 
@@ -22,7 +22,7 @@ export interface WatchOptions {
 
 export async function* watchCollection(reg: Registry, type: ResourceType, namespace: string | undefined,
   opts: WatchOptions): AsyncGenerator<WatchEvent> {
-  const filter = opts.filter ?? (() => true);
+  const filter = opts.filter;
   const rv = opts.resourceVersion ?? '';
   let from: number;
   const initial = opts.sendInitialEvents ?? (rv === '' || rv === '0');
@@ -85,16 +85,36 @@ function delay(ms: number, signal: AbortSignal): Promise<typeof TIMEOUT> {
   });
 }
 
-function toWatchEvent(type: ResourceType, ev: StoreEvent, filter: (o: KubeObject) => boolean): WatchEvent | undefined {
+// The store hands every live watch of a write the same event object, so each event is decoded
+// once for all of them (upstream's watch cache shares one decoded object the same way). The
+// objects are frozen: in-process watchers (informer caches) share them and must not change them.
+const decodedPuts = new WeakMap<KeyValue, { type: ResourceType; object: KubeObject }>();
+const decodedDeletes = new WeakMap<StoreEvent, { type: ResourceType; object: KubeObject }>();
+
+function shared(type: ResourceType, kv: KeyValue): KubeObject {
+  const hit = decodedPuts.get(kv);
+  if (hit?.type === type) return hit.object;
+  const object = deepFreeze(decodeObject(type, kv));
+  decodedPuts.set(kv, { type, object });
+  return object;
+}
+
+function toWatchEvent(type: ResourceType, ev: StoreEvent, filter: ((o: KubeObject) => boolean) | undefined): WatchEvent | undefined {
   if (ev.type === 'delete') {
-    const prev = decodeObject(type, ev.prev);
-    if (!filter(prev)) return undefined;
-    prev.metadata!.resourceVersion = String(ev.revision);
-    return { type: 'DELETED', object: prev };
+    if (filter && !filter(shared(type, ev.prev))) return undefined;
+    let gone = decodedDeletes.get(ev);
+    if (gone?.type !== type) {
+      const object = decodeObject(type, ev.prev);
+      object.metadata!.resourceVersion = String(ev.revision);
+      gone = { type, object: deepFreeze(object) };
+      decodedDeletes.set(ev, gone);
+    }
+    return { type: 'DELETED', object: gone.object };
   }
-  const obj = decodeObject(type, ev.kv);
+  const obj = shared(type, ev.kv);
+  if (!filter) return { type: ev.prev ? 'MODIFIED' : 'ADDED', object: obj };
   const now = filter(obj);
-  const before = ev.prev ? filter(decodeObject(type, ev.prev)) : false;
+  const before = ev.prev ? filter(shared(type, ev.prev)) : false;
   if (now && before) return { type: 'MODIFIED', object: obj };
   if (now) return { type: 'ADDED', object: obj };
   if (before) return { type: 'DELETED', object: obj };
