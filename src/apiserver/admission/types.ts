@@ -6,6 +6,7 @@ import type { UserInfo } from '../request.js';
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
 
 /** Read access to current state for admission decisions (never writes). */
+/** Current objects for admission decisions; they are shared and frozen: read, never change. */
 export interface AdmissionReader {
   get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined>;
   list(type: ResourceType, namespace?: string): Promise<KubeObject[]>;

@@ -5,10 +5,10 @@ import {
   ApiError, alreadyExists, apiVersionOf, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE,
   type FieldError, type KubeObject, type ResourceType,
 } from '../../core/index.js';
-import { isStoreError, type Store } from '../../store/index.js';
+import { isStoreError, type KeyValue, type Store } from '../../store/index.js';
 import type { AdmissionAttributes, AdmissionPlugin, AdmissionReader, Operation } from '../admission/types.js';
 import type { ListResult, UserInfo } from '../request.js';
-import { decodeObject, encodeObject } from './codec.js';
+import { decodeObject, deepFreeze, encodeObject } from './codec.js';
 import { collectionPrefix, decodeContinue, encodeContinue, objectKey } from './keys.js';
 import { fillCreateMeta, generatedName, keepMetaForStatus, keepSystemMeta, sameObject, specChanged } from './meta.js';
 import { sameManagedFields, trackCreate, trackUpdate } from './managed-fields.js';
@@ -35,6 +35,8 @@ export interface ListOptions {
 export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
 
 const MAX_CAS_RETRIES = 16;
+/** Objects admission read, decoded; enough for every namespace and class of a busy cluster. */
+const READ_ONLY_CACHE_MAX = 1024;
 
 export class Registry {
   readonly #store: Store;
@@ -51,10 +53,30 @@ export class Registry {
     this.#strategies = opts.strategies;
     this.#admission = opts.admission;
     this.#clock = opts.clock ?? (() => new Date());
+    // Admission reads the same few objects (the namespace, the storage classes) on every
+    // write: the stored bytes are still read, but decoded once per revision (upstream's
+    // admission plugins read informer caches for the same reason).
     this.reader = {
-      get: async (type, ns, name) => this.tryGet(type, ns, name),
-      list: async (type, ns) => (await this.list(type, ns, {})).items,
+      get: async (type, ns, name) => {
+        const kv = await this.#store.get(objectKey(type, ns, name));
+        return kv ? this.#readOnly(type, kv) : undefined;
+      },
+      list: async (type, ns) => {
+        const page = await this.#store.list(collectionPrefix(type, ns));
+        return page.kvs.map((kv) => this.#readOnly(type, kv));
+      },
     };
+  }
+
+  readonly #readOnlyCache = new Map<string, { type: ResourceType; revision: number; object: KubeObject }>();
+
+  #readOnly(type: ResourceType, kv: KeyValue): KubeObject {
+    const hit = this.#readOnlyCache.get(kv.key);
+    if (hit?.type === type && hit.revision === kv.modRevision) return hit.object;
+    const object = deepFreeze(decodeObject(type, kv));
+    if (this.#readOnlyCache.size >= READ_ONLY_CACHE_MAX) this.#readOnlyCache.clear();
+    this.#readOnlyCache.set(kv.key, { type, revision: kv.modRevision, object });
+    return object;
   }
 
   get store(): Store { return this.#store; }
