@@ -133,10 +133,13 @@ try {
     + ` all pods Ready in ${secs(dReady - d0)}`);
 
   const c = await fullCluster('sim');
+  const cpu0 = process.cpuUsage();
   const par = await timeSet(c, 'parallel', N, 'Parallel');
+  const parCpu = process.cpuUsage(cpu0);
   console.log(`Parallel, ${N} replicas with a claim each: all pods created in ${secs(par.created)} (${(par.created / baseline).toFixed(2)}x baseline),`
     + ` all claims Bound in ${secs(par.bound)}, all pods Ready in ${secs(par.ready)} (${(par.ready / (dReady - d0)).toFixed(2)}x without a StatefulSet),`
-    + ` status ${N}/${N} in ${secs(par.status)}; process RSS ${rss()}`);
+    + ` status ${N}/${N} in ${secs(par.status)}; process RSS ${rss()} (target: Ready < 15 s, RSS <= 300 MB);`
+    + ` process CPU ${secs((parCpu.user + parCpu.system) / 1000)}`);
   const ord = await timeSet(c, 'ordered', M, 'OrderedReady');
   console.log(`OrderedReady, ${M} replicas with a claim each: all Ready in ${secs(ord.ready)} (${(ord.ready / M).toFixed(0)} ms per pod),`
     + ` status ${M}/${M} in ${secs(ord.status)}; process RSS ${rss()}`);

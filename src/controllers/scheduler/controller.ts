@@ -9,7 +9,9 @@
 // unschedulable, allocatable, conditions — not heartbeats), a pod leaving a node, a pod placed
 // (for pods with pod affinity), or its claims/PVs/StorageClasses changing; and every 5 min
 // regardless (upstream's flush). A pod waiting for its volumes to be provisioned is parked the
-// same way, without an event, and re-checked every 30 s besides.
+// same way, without an event, and re-checked every 30 s besides; PV and StorageClass changes do
+// not wake it (its own claims do when they bind, as upstream's PreBind waits on its claims), so
+// a thousand claims being provisioned cost a thousand wake-ups, not a million.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import {
   isConflict, isNotFound, Namespaces, Nodes, PersistentVolumeClaims, PersistentVolumes, Pods, StorageClasses, type KubeObject,
@@ -40,6 +42,8 @@ interface Parked {
   readonly namespace: string;
   readonly claims: ReadonlySet<string>;
   readonly podAffinity: boolean;
+  /** Decided, waiting for its claims to be bound (not unschedulable). */
+  readonly waiting: boolean;
 }
 
 export function isPending(pod: Pod): boolean {
@@ -79,12 +83,34 @@ export function schedulerController(client: ApiClient, informers: InformerSet, o
   };
   const inputs: ScheduleInputs = { cache, volumes: listers, namespace: (n) => namespaces.lister.get({ name: n }) as never, random: opts.random };
 
-  const wakeParked = (which: (p: Parked) => boolean) => {
-    for (const [key, p] of parked) {
-      if (!which(p)) continue;
-      const i = key.indexOf('/');
-      wake.wake(key.slice(0, i), key.slice(i + 1));
+  // Parked pods by the claims they use (namespace/name), so a claim event finds its pods directly.
+  const byClaim = new Map<string, Set<string>>();
+  const claimKeys = (p: Parked) => [...p.claims].map((c) => `${p.namespace}/${c}`);
+  const park = (key: string, p: Parked) => {
+    unpark(key);
+    parked.set(key, p);
+    for (const c of claimKeys(p)) {
+      let keys = byClaim.get(c);
+      if (!keys) byClaim.set(c, (keys = new Set()));
+      keys.add(key);
     }
+  };
+  const unpark = (key: string) => {
+    const p = parked.get(key);
+    if (!p) return;
+    parked.delete(key);
+    for (const c of claimKeys(p)) {
+      const keys = byClaim.get(c);
+      keys?.delete(key);
+      if (keys?.size === 0) byClaim.delete(c);
+    }
+  };
+  const wakeKey = (key: string) => {
+    const i = key.indexOf('/');
+    wake.wake(key.slice(0, i), key.slice(i + 1));
+  };
+  const wakeParked = (which: (p: Parked) => boolean) => {
+    for (const [key, p] of parked) if (which(p)) wakeKey(key);
   };
   pods.onChange(({ old, new: next }) => {
     // A parked pod is not retried for its own status writes (ours, mostly), only when the
@@ -103,9 +129,9 @@ export function schedulerController(client: ApiClient, informers: InformerSet, o
   });
   claims.onChange(({ old, new: next }) => {
     const c = (next ?? old)!;
-    wakeParked((p) => p.namespace === c.metadata?.namespace && p.claims.has(c.metadata?.name ?? ''));
+    for (const key of [...(byClaim.get(`${c.metadata?.namespace ?? ''}/${c.metadata?.name ?? ''}`) ?? [])]) wakeKey(key);
   });
-  for (const inf of [volumes, classes] as Informer<KubeObject>[]) inf.onChange(() => wakeParked((p) => p.claims.size > 0));
+  for (const inf of [volumes, classes] as Informer<KubeObject>[]) inf.onChange(() => wakeParked((p) => p.claims.size > 0 && !p.waiting));
 
   const bindInBackground = (pod: PodObject, node: string) => {
     const { namespace, name, uid } = pod.metadata!;
@@ -122,18 +148,18 @@ export function schedulerController(client: ApiClient, informers: InformerSet, o
     async reconcile(req) {
       const key = requestKey(req);
       const pod = pods.lister.get(key);
-      if (!pod || !isPending(pod)) { parked.delete(key); return {}; }
+      if (!pod || !isPending(pod)) { unpark(key); return {}; }
       if (cache.isAssumed(pod.metadata!.uid!)) return {};
       const decision = schedulePod(pod, inputs);
       if (decision.kind === 'bind') {
-        parked.delete(key);
+        unpark(key);
         cache.assume(pod, decision.node);
         bindInBackground(pod, decision.node);
         return {};
       }
-      parked.set(key, {
+      park(key, {
         namespace: pod.metadata?.namespace ?? '', claims: new Set(podClaimNames(pod).map((c) => c.name)),
-        podAffinity: !!pod.spec?.affinity?.podAffinity,
+        podAffinity: !!pod.spec?.affinity?.podAffinity, waiting: decision.kind === 'volumes',
       });
       if (decision.kind === 'volumes') {
         await applyVolumePlan(client, decision.plan, decision.node);

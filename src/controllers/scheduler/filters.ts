@@ -43,8 +43,18 @@ function portConflict(wanted: string, used: ReadonlyMap<string, number>): boolea
   return false;
 }
 
+// Parsed once per node object (informer objects are replaced, never changed, on updates).
+const allocatables = new WeakMap<object, Resources>();
+
+function allocatableOf(node: NodeInfo['node']): Resources {
+  if (!node) return nodeAllocatable(undefined);
+  let r = allocatables.get(node);
+  if (!r) allocatables.set(node, (r = nodeAllocatable(node.status?.allocatable as Record<string, unknown> | undefined)));
+  return r;
+}
+
 function insufficient(cycle: PodCycle, n: NodeInfo): string[] {
-  const alloc = nodeAllocatable(n.node?.status?.allocatable as Record<string, unknown> | undefined);
+  const alloc = allocatableOf(n.node);
   const req = cycle.requests, used = n.requested;
   const reasons: string[] = [];
   if (n.pods.size + 1 > alloc.pods) reasons.push('Too many pods');
