@@ -11,8 +11,24 @@ const ELEMENTS: readonly [string, RegExp][] = [
 
 export type TimeResult = { ok: true; value: string } | { ok: false; error: string };
 
+// Every write carries the same few timestamps (creation, managedFields times): parse each once.
+const normalized = new Map<string, TimeResult>();
+const NORMALIZED_MAX = 4096;
+
 /** Parses RFC 3339 and re-prints it as upstream stores it: UTC, seconds (Time) or microseconds (MicroTime). */
 export function normalizeTime(text: string, micro: boolean): TimeResult {
+  const key = micro ? `u${text}` : text;
+  let r = normalized.get(key);
+  if (r) return r;
+  r = parseTime(text, micro);
+  if (r.ok) {
+    if (normalized.size >= NORMALIZED_MAX) normalized.clear();
+    normalized.set(key, r);
+  }
+  return r;
+}
+
+function parseTime(text: string, micro: boolean): TimeResult {
   const fail = (msg: string): TimeResult => ({ ok: false, error: `parsing time ${JSON.stringify(text)}${msg}` });
   const parts: string[] = [];
   let rest = text;

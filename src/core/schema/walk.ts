@@ -17,6 +17,10 @@ export class DepthExceeded extends Error {
 
 const MAX_STRICT_ERRORS = 100; // as upstream caps them
 
+// Bodies repeat the same few quantities ("1Gi", "100m"): parse each literal once.
+const canonicalQuantities = new Map<string | number, string>();
+const CANONICAL_MAX = 4096;
+
 /**
  * How deep a body may nest. Go's scanner stops at 10 000 levels; Berth stops at 1 000 because
  * what runs after decoding (patches, managed fields) recurses on the JS stack and overflows it
@@ -91,11 +95,17 @@ export class Walk {
       case 'quantity': {
         // Go parses the literal (string or number) and re-prints it canonically: "1.5Gi" -> "1536Mi".
         if (typeof v !== 'string' && typeof v !== 'number') return this.#fail(QUANTITY_FORMAT_ERROR);
+        const hit = canonicalQuantities.get(v);
+        if (hit !== undefined) return hit;
+        let canonical: string;
         try {
-          return parseQuantity(v).toString();
+          canonical = parseQuantity(v).toString();
         } catch (e) {
           return this.#fail((e as Error).message);
         }
+        if (canonicalQuantities.size >= CANONICAL_MAX) canonicalQuantities.clear();
+        canonicalQuantities.set(v, canonical);
+        return canonical;
       }
       case 'intstr':
         if (typeof v === 'string') return v;
