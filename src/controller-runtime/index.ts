@@ -8,6 +8,7 @@
 //   createInformer  watcher + cache (Lister, indexes) + change handlers; InformerSet shares them
 //   WorkQueue       fair, stingy, one-in-flight-per-key queue with delayed and rate-limited adds
 //   runLeaderElection  Lease-based leader election for controllers that must run once
+//   createEventRecorder  core/v1 Events with client-go's correlation; every component records through it
 // Test doubles (testing/) are for this module's own tests and are not exported.
 
 export { runController, type ControllerSpec, type Watch } from './controller.js';
@@ -39,3 +40,6 @@ export { Backoff, type BackoffOptions } from './backoff.js';
 export {
   consoleLogger, createLogger, parseLogFormat, parseVerbosity, silentLogger, type LogFields, type LogFormat, type Logger, type LoggerOptions,
 } from './log.js';
+export {
+  createEventRecorder, withTypeMeta, type EventRecorder, type EventRecorderOptions, type EventSource, type EventType,
+} from './events.js';
