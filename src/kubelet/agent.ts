@@ -5,7 +5,8 @@
 // DELETE of a pod it stopped).
 //
 // Lifecycle of run(client, signal): runtime config (pod CIDR) → register → lease and status
-// loops → pod informer → pod workers, and image garbage collection (image-gc.ts); when the signal aborts everything winds down and the
+// loops → pod informer → pod workers, image garbage collection (image-gc.ts) and local storage
+// eviction (eviction/); when the signal aborts everything winds down and the
 // runtime is left as it is: pods keep "running", and a new agent on the same runtime adopts
 // them without restarting anything.
 import { cpus, totalmem } from 'node:os';
@@ -14,12 +15,14 @@ import { Pods } from '../core/index.js';
 import type { ApiClient } from '../client/index.js';
 import { InformerSet, consoleLogger, realClock, type Clock, type Logger } from '../controller-runtime/index.js';
 import { createEventRecorder } from './events.js';
+import { EvictionManager, trackVolumeDirs } from './eviction/index.js';
 import { collectsImages, DEFAULT_IMAGE_GC_POLICY, ImageGcManager, runImageGc, type ImageGcPolicy } from './image-gc.js';
 import { runLease } from './node/lease.js';
 import { defaultLabels, newBootID, type NodeIdentity } from './node/node-object.js';
 import { register, runNodeStatus } from './node/register.js';
 import { Backoff } from './pods/backoff.js';
 import type { PodObject, PodSyncContext, PodVolumes } from './pods/context.js';
+import { PodKills } from './pods/kill.js';
 import { DEFAULT_CLUSTER_DOMAIN } from './pods/pod-config.js';
 import { runPodWorkers } from './pods/workers.js';
 import { ProbeManager } from './probes/index.js';
@@ -57,6 +60,10 @@ export interface NodeAgentOptions {
   readonly statusUpdateIntervalMs?: number;    // default 10 000
   readonly statusReportIntervalMs?: number;    // default 300 000
   readonly relistIntervalMs?: number;          // default 1 000 (runtimes without events)
+  /** Eviction of pods over their local ephemeral storage limits (runtimes that measure disk); default 10 000. */
+  readonly evictionMonitoringPeriodMs?: number;
+  /** kubelet localStorageCapacityIsolation: false = emptyDir sizeLimit and ephemeral-storage limits are not enforced. Default true. */
+  readonly localStorageCapacityIsolation?: boolean;
   /** Image garbage collection (runtimes with an image service); false = off. Default: upstream's policy. */
   readonly imageGc?: Partial<ImageGcPolicy> | false;
   readonly clock?: Clock;
@@ -93,8 +100,12 @@ export function nodeAgent(opts: NodeAgentOptions): AgentComponent {
       const events = createEventRecorder(client, { component: 'kubelet', host: nodeName }, logger, () => clock.now());
       // Real probes need a runtime that runs processes (execSync); sim pods keep simulated ones.
       const probes = runtime.execSync ? new ProbeManager({ runtime, events, clock, logger, signal }) : undefined;
+      // Local storage limits need a runtime that measures disk; sim pods write nothing.
+      const measure = opts.localStorageCapacityIsolation !== false && runtime.podDiskUsage ? runtime.podDiskUsage.bind(runtime) : undefined;
+      const tracked = measure && opts.volumes ? trackVolumeDirs(opts.volumes) : undefined;
+      const kills = new PodKills();
       const ctx: PodSyncContext = {
-        client, runtime, nodeName, hostIPs: [address], events, backoff: new Backoff(), clock, logger, volumes: opts.volumes, signal, probes,
+        client, runtime, nodeName, hostIPs: [address], events, backoff: new Backoff(), clock, logger, volumes: tracked?.volumes ?? opts.volumes, signal, probes, kills,
         dns: { clusterDNS: opts.clusterDNS ?? [], clusterDomain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN },
       };
       informers.start(signal);
@@ -103,8 +114,15 @@ export function nodeAgent(opts: NodeAgentOptions): AgentComponent {
       const imageGc = gcPolicy && collectsImages(runtime)
         ? runImageGc(new ImageGcManager(runtime, gcPolicy, events, nodeRef, clock, logger), { periodMs: gcPolicy.periodMs, events, node: nodeRef, clock, logger }, signal)
         : Promise.resolve();
+      const eviction = measure
+        ? new EvictionManager({
+          podDiskUsage: measure, pods: () => pods.lister.list(), volumeDirs: (uid) => tracked?.dirsOf(uid), kills, events, clock, logger,
+          monitoringPeriodMs: opts.evictionMonitoringPeriodMs,
+        }).run(signal)
+        : Promise.resolve();
       await Promise.all([
         imageGc,
+        eviction,
         runLease(client, { nodeName, nodeUid: node.metadata?.uid, renewIntervalMs: opts.leaseRenewIntervalMs ?? 10_000 }, clock, logger, signal),
         runNodeStatus(client, id, {
           intervalMs: opts.statusUpdateIntervalMs ?? 10_000, reportIntervalMs: opts.statusReportIntervalMs ?? 300_000,

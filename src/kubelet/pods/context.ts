@@ -8,6 +8,7 @@ import type { EventRecorder } from '../events.js';
 import type { ProbeManager } from '../probes/index.js';
 import type { Runtime } from '../runtime/index.js';
 import type { Backoff } from './backoff.js';
+import type { PodKills } from './kill.js';
 import type { DnsSettings } from './pod-config.js';
 
 /**
@@ -35,6 +36,8 @@ export interface PodSyncContext {
   readonly dns: DnsSettings;
   /** Real probes (runtimes with execSync); absent: probes are simulated (pods/probes.ts). */
   readonly probes?: ProbeManager;
+  /** Pods the agent decided to stop for good (evictions); absent: none. */
+  readonly kills?: PodKills;
   readonly signal: AbortSignal;
 }
 

@@ -4,6 +4,8 @@
 // - Gone from the API: every sandbox of that namespace/name is removed.
 // - Sandboxes of an older pod with the same name (a StatefulSet successor) are removed.
 // - Being deleted: terminatePod (stop, final status, confirm the deletion).
+// - Asked to be killed (an eviction, pods/kill.ts): terminatePod with the request's grace period
+//   and final status (Failed, its reason and message).
 // - Terminal phase: its sandbox is stopped; nothing restarts.
 // - Otherwise: the first sync reports the pod accepted (Pending, ContainerCreating, startTime,
 //   hostIP) before any runtime work; then the sandbox (podIP) is ensured, planPod's containers
@@ -45,6 +47,7 @@ export async function syncPod(ctx: PodSyncContext, req: Request, pod: PodObject 
   const uid = pod?.metadata?.uid;
   // Probe workers of a pod that is gone or was replaced under its name stop with it.
   ctx.probes?.retain(req.namespace, req.name, uid);
+  ctx.kills?.retain(req.namespace, req.name, uid);
   const stale = named.filter((s) => s.podUid !== uid);
   if (stale.length) await removeSandboxes(ctx, stale);
   if (!pod || !uid) return {};
@@ -56,7 +59,19 @@ export async function syncPod(ctx: PodSyncContext, req: Request, pod: PodObject 
     await terminatePod(ctx, pod, sandboxes);
     return {};
   }
+  const kill = ctx.kills?.get(uid);
+  if (kill && !TERMINAL.has(pod.status?.phase ?? '')) {
+    // Evicted: stopped with the request's grace period, and the status it names (upstream
+    // killPodFunc). Once written, syncs against an older copy of the pod wait for the informer.
+    if (!kill.terminated) {
+      ctx.probes?.removePod(uid);
+      await terminatePod(ctx, pod, sandboxes, kill.request);
+      ctx.kills!.terminated(uid);
+    }
+    return {};
+  }
   if (TERMINAL.has(pod.status?.phase ?? '')) {
+    ctx.kills?.forget(uid);
     ctx.probes?.removePod(uid);
     const live = await ctx.runtime.listContainers({ podUid: uid });
     if (live.some((c) => c.state === 'running') || sandboxes.some((s) => s.state === 'ready')) await terminatePod(ctx, pod, sandboxes);

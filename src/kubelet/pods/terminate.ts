@@ -4,16 +4,22 @@
 // the pod is being deleted — confirm the deletion with DELETE gracePeriodSeconds=0 and a uid
 // precondition, so the object disappears only now and never takes a same-named successor.
 import { isConflict, isNotFound, Pods } from '../../core/index.js';
+import type { PodStatus } from 'kubernetes-types/core/v1.js';
 import type { SandboxStatus } from '../runtime/index.js';
 import { generatePodStatus } from '../status/generate.js';
+import { rfc3339 } from '../time.js';
 import { fieldPathOf, writeStatus, type PodObject, type PodSyncContext } from './context.js';
+import type { KillRequest } from './kill.js';
 
 const DEFAULT_GRACE_SECONDS = 30;
 
-/** Stops what runs; returns the pod as last written. */
-export async function terminatePod(ctx: PodSyncContext, pod: PodObject, sandboxes: readonly SandboxStatus[]): Promise<PodObject> {
+/**
+ * Stops what runs; returns the pod as last written. `kill` (an eviction) overrides the grace
+ * period and makes the final status Failed with its reason, message and conditions.
+ */
+export async function terminatePod(ctx: PodSyncContext, pod: PodObject, sandboxes: readonly SandboxStatus[], kill?: KillRequest): Promise<PodObject> {
   const uid = pod.metadata?.uid ?? '';
-  const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+  const grace = kill?.gracePeriodSeconds ?? pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
   const initNames = new Set((pod.spec?.initContainers ?? []).map((c) => c.name));
   const running = (await ctx.runtime.listContainers({ podUid: uid })).filter((c) => c.state === 'running' || c.state === 'created');
   await Promise.all(running.map(async (c) => {
@@ -25,11 +31,12 @@ export async function terminatePod(ctx: PodSyncContext, pod: PodObject, sandboxe
   ctx.backoff.forgetPod(uid);
 
   const after = await ctx.runtime.listPodSandboxes({ podUid: uid });
-  const status = generatePodStatus({
+  let status: PodStatus = generatePodStatus({
     pod, runtimeType: ctx.runtime.type, sandbox: latest(after), containers: await ctx.runtime.listContainers({ podUid: uid }),
     hostIPs: ctx.hostIPs, probes: { started: () => false, ready: () => false }, waiting: new Map(), terminating: true,
     now: new Date(ctx.clock.now()),
   });
+  if (kill) status = killedStatus(status, kill, rfc3339(ctx.clock.now()));
   let written = pod;
   try {
     written = await writeStatus(ctx, pod, status);
@@ -48,6 +55,15 @@ export async function terminatePod(ctx: PodSyncContext, pod: PodObject, sandboxe
     }
   }
   return written;
+}
+
+function killedStatus(status: PodStatus, kill: KillRequest, now: string): PodStatus {
+  const added = new Set((kill.conditions ?? []).map((c) => c.type));
+  const conditions = [
+    ...(status.conditions ?? []).filter((c) => !added.has(c.type)),
+    ...(kill.conditions ?? []).map((c) => ({ ...c, lastTransitionTime: c.lastTransitionTime ?? now })),
+  ];
+  return { ...status, phase: 'Failed', reason: kill.reason, message: kill.message, ...(conditions.length ? { conditions } : {}) };
 }
 
 /** Removes sandboxes (and their containers) of pods that are gone. */

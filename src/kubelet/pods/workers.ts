@@ -6,6 +6,7 @@
 // - the runtime: watchEvents when it has them, else a relist every relistMs that compares
 //   container states (upstream's generic PLEG, 1 s);
 // - the prober: a probe result that changed;
+// - a kill request (an eviction);
 // - start-up housekeeping: sandboxes whose pod is not in the API any more (deleted while the
 //   agent was down) are synced once, which removes them; pods that are still there are
 //   re-adopted as they run.
@@ -34,6 +35,7 @@ export async function runPodWorkers(ctx: PodSyncContext, pods: Informer<PodObjec
   });
   // A probe result that changed (readiness, a liveness failure) is a reason to sync at once.
   const unsubscribeProbes = ctx.probes?.subscribe((key) => queue.add(key));
+  const unsubscribeKills = ctx.kills?.subscribe((key) => queue.add(key));
   const onAbort = () => queue.shutdown();
   signal.addEventListener('abort', onAbort, { once: true });
 
@@ -66,6 +68,7 @@ export async function runPodWorkers(ctx: PodSyncContext, pods: Informer<PodObjec
   } finally {
     unsubscribe();
     unsubscribeProbes?.();
+    unsubscribeKills?.();
     signal.removeEventListener('abort', onAbort);
     queue.shutdown();
   }

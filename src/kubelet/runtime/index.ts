@@ -2,7 +2,7 @@
 // state store, and the runtimes themselves (sim/ here; linux/ plugs in beside it).
 export {
   EXEC_DEADLINE_EXCEEDED, RuntimeError,
-  type ContainerConfig, type ExecSyncResult, type ContainerResources, type ContainerSecurity, type ContainerState, type ContainerStatus, type ImageFsInfo, type ImageStatus, type Mount, type RegistryAuth, type Runtime, type RuntimeImage,
+  type ContainerConfig, type ContainerDiskUsage, type ExecSyncResult, type PodDiskUsage, type ContainerResources, type ContainerSecurity, type ContainerState, type ContainerStatus, type ImageFsInfo, type ImageStatus, type Mount, type RegistryAuth, type Runtime, type RuntimeImage,
   type RuntimeEvent, type RuntimeVersion, type SandboxConfig, type SandboxFilter, type SandboxState, type SandboxStatus,
 } from './types.js';
 export { memoryStateStore, type StateStore } from './state.js';

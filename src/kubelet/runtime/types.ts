@@ -225,6 +225,31 @@ export interface Runtime {
    * processes (sim) leave it out; the agent then has no real probes.
    */
   execSync?(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecSyncResult>;
+
+  /**
+   * Optional: the disk a pod's containers and files take on the node (what upstream's CRI stats
+   * provider reports: each container's writable layer, its log files, the pod's /etc/hosts),
+   * for local ephemeral storage eviction. Runtimes without files (sim) leave it out.
+   */
+  podDiskUsage?(podUid: string): Promise<PodDiskUsage>;
+}
+
+/** Disk of one container (every attempt is reported; the agent picks what counts). */
+export interface ContainerDiskUsage {
+  readonly id: string;
+  readonly name: string;
+  readonly attempt: number;
+  readonly state: ContainerState;
+  /** Allocated bytes of the container's writable layer (CRI ContainerStats.writable_layer). */
+  readonly writableLayerBytes: number;
+  /** Allocated bytes of this attempt's log file. */
+  readonly logBytes: number;
+}
+
+export interface PodDiskUsage {
+  readonly containers: readonly ContainerDiskUsage[];
+  /** The pod's /etc/hosts, which upstream counts in the pod's ephemeral storage too. */
+  readonly etcHostsBytes: number;
 }
 
 export interface ExecSyncResult {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { credentialFor, parseReference, type CredentialLookup } from '../../../images/index.js';
 import { normalizeImage } from '../sim/index.js';
 import {
-  RuntimeError, type ContainerConfig, type ContainerStatus, type ExecSyncResult, type ImageFsInfo, type ImageStatus, type RegistryAuth, type Runtime, type RuntimeEvent,
+  RuntimeError, type ContainerConfig, type ContainerStatus, type ExecSyncResult, type ImageFsInfo, type ImageStatus, type PodDiskUsage, type RegistryAuth, type Runtime, type RuntimeEvent,
   type RuntimeImage, type RuntimeVersion,
   type SandboxConfig, type SandboxFilter, type SandboxStatus,
 } from '../types.js';
@@ -22,6 +22,7 @@ import * as ctr from './container.js';
 import type { ImageSource, RuntimeContext, Tools } from './context.js';
 import { run } from './exec.js';
 import { execSync } from './exec-sync.js';
+import { podDiskUsage } from './disk-usage.js';
 import { Ipam, parseCidr } from './ipam.js';
 import { ensureBridge } from './network.js';
 import { findProgram } from './preflight.js';
@@ -266,6 +267,8 @@ export class LinuxRuntime implements Runtime {
   execSync(containerId: string, command: readonly string[], timeoutMs: number): Promise<ExecSyncResult> {
     return execSync(this, containerId, command, timeoutMs);
   }
+
+  async podDiskUsage(podUid: string): Promise<PodDiskUsage> { return podDiskUsage(await this.context(), podUid); }
 
   watchEvents(signal: AbortSignal): AsyncIterable<RuntimeEvent> {
     return this.hub.subscribe(signal, () => this.startWatching(), () => this.sweep());
