@@ -95,6 +95,7 @@ try {
   await Promise.race([done, new Promise<void>((r) => setTimeout(() => { limited = true; r(); }, LIMIT_MS).unref())]);
   const total = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
   abort.abort();
   await watching;
 
@@ -113,6 +114,7 @@ try {
   console.log(`bind latency              p50 ${secs(pct(latency, 0.5))}   p99 ${secs(pct(latency, 0.99))}   max ${secs(latency[PAIRS - 1]!)}`);
   console.log(`PVs Bound                 ${boundPvs}/${PAIRS}`);
   console.log(`process CPU while binding ${secs((cpu.user + cpu.system) / 1000)} (one thread: API server, store, informers and controllers share it)`);
+  console.log(`process RSS when all Bound ${rssMb.toFixed(0)} MB`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
