@@ -21,8 +21,13 @@ export async function reset(opts: { dataDir?: string; yes?: boolean }): Promise<
     rl.close();
     if (!/^y(es)?$/i.test(answer.trim())) { console.log('aborted'); return 1; }
   }
-  // Pods of a real node outlive `berth up`; stop them before their files go.
-  await stopLeftoverPods(dataDir, (m) => console.log(m));
+  // Pods of a real node outlive `berth up`; stop them and unmount their volumes before their files go.
+  try {
+    await stopLeftoverPods(dataDir, (m) => console.log(m));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${dataDir} was not removed`);
+    return 1;
+  }
   rmSync(dataDir, { recursive: true, force: true });
   console.log(`removed ${dataDir}`);
   return 0;

@@ -18,6 +18,7 @@ export {
 } from './local-block/node.js';
 export { loopDevicesOf } from './local-block/loop.js';
 export { imageBytes, capacityOf } from './local-block/image.js';
-export { parseMountInfo, readMounts, mountsUnder, mountAt, mount, unmount, run as runTool, type MountEntry } from './mounts.js';
+export { parseMountInfo, readMounts, mountsUnder, mountAt, mountOf, isShared, mount, unmount, run as runTool, type MountEntry } from './mounts.js';
 export * from './resize.js';
 export { createEventRecorder, type EventRecorder, type EventRecorderOptions, type EventSource, type EventType } from './event-recorder.js';
+export { sharedRoot, isSelfBind, unmountAllUnder, type SharedRoot } from './node-mounts.js';

@@ -6,7 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 export interface MountEntry {
+  /** Mount ID and the ID of the mount it sits on (the parent). */
+  readonly id: number;
+  readonly parentId: number;
   readonly majorMinor: string;
+  /** The directory of the filesystem mounted here (not `/` for a bind mount of a subdirectory). */
+  readonly root: string;
   readonly mountPoint: string;
   readonly fsType: string;
   readonly source: string;
@@ -14,6 +19,8 @@ export interface MountEntry {
   readonly options: string;
   /** Per-superblock options (size=..., for tmpfs). */
   readonly superOptions: string;
+  /** Propagation tags: `shared:N` (peer group N), `master:N` (a slave of N), `propagate_from:N`, `unbindable`. */
+  readonly propagation: readonly string[];
 }
 
 /** mountinfo escapes space, tab, newline and backslash as octal (`\040`). */
@@ -27,8 +34,8 @@ export function parseMountInfo(text: string): MountEntry[] {
     const sep = f.indexOf('-', 6);
     if (f.length < 10 || sep < 0) continue;
     out.push({
-      majorMinor: f[2]!, mountPoint: unescape(f[4]!), options: f[5]!,
-      fsType: f[sep + 1]!, source: unescape(f[sep + 2]!), superOptions: f[sep + 3] ?? '',
+      id: Number(f[0]), parentId: Number(f[1]), majorMinor: f[2]!, root: unescape(f[3]!), mountPoint: unescape(f[4]!), options: f[5]!,
+      fsType: f[sep + 1]!, source: unescape(f[sep + 2]!), superOptions: f[sep + 3] ?? '', propagation: f.slice(6, sep),
     });
   }
   return out;
@@ -52,6 +59,20 @@ export function mountAt(mounts: readonly MountEntry[], dir: string): MountEntry 
   for (const m of mounts) if (m.mountPoint === base) top = m;
   return top;
 }
+
+/** The mount dir lives on: the deepest mount point containing it, the topmost of a stack. */
+export function mountOf(mounts: readonly MountEntry[], dir: string): MountEntry | undefined {
+  const base = resolve(dir);
+  let best: MountEntry | undefined;
+  for (const m of mounts) {
+    const contains = m.mountPoint === base || m.mountPoint === '/' || base.startsWith(`${m.mountPoint}/`);
+    if (contains && (!best || m.mountPoint.length >= best.mountPoint.length)) best = m;
+  }
+  return best;
+}
+
+/** Whether mounts and unmounts below m reach its peers and slaves (upstream's isShared). */
+export const isShared = (m: MountEntry): boolean => m.propagation.some((t) => t.startsWith('shared:'));
 
 /** Runs a tool; a failure carries its stderr (what went wrong) and `exitCode`. */
 export function run(cmd: string, args: readonly string[]): Promise<string> {

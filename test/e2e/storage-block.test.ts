@@ -3,7 +3,10 @@
 // ENOSPC; raising the request to 2Gi grows the filesystem while the pod keeps running (or, on a
 // node without CAP_SYS_RESOURCE, when the next pod mounts it, keeping the data); the
 // pod's teardown leaves no mount and no loop device; deleting the claim removes the image.
-// A Memory emptyDir is a tmpfs of its sizeLimit. Needs root; skipped otherwise.
+// A Memory emptyDir is a tmpfs of its sizeLimit. A pod started while another pod's volume is
+// mounted gets a slave copy of that mount (the pods directory is a shared mount, conmon's
+// namespace a slave of the host's), which the host's unmount reaches: the volume's loop device
+// goes with its pod (issue #6). Needs root; skipped otherwise.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +27,7 @@ import { startTestCluster, type TestCluster } from '../../src/testing/index.js';
 import { loopDevicesOf, mountsUnder, readMounts } from '../../src/volumes/index.js';
 import { fixture, skipReason, teardown, type Fixture } from '../runtime/helpers.js';
 import { eventually, ok, tableRows, writeManifest } from './helpers.js';
-import { FAST, podPhase } from './node-support.js';
+import { FAST, getPod, podPhase } from './node-support.js';
 import { eventsFor, getClaim, getVolume, gone } from './storage-support.js';
 
 const skip = await skipReason();
@@ -51,11 +54,17 @@ async function forceClean(podsDir: string, root: string): Promise<string[]> {
   return left;
 }
 
+/** Mount points in a process's mount namespace whose path starts with prefix, with their propagation tags. */
+function mountsOf(pid: number, prefix: string): string[] {
+  return readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').map((l) => l.split(' '))
+    .filter((f) => f[4]?.startsWith(prefix)).map((f) => `${f[4]} ${f.slice(6, f.indexOf('-')).join(' ')}`.trim());
+}
+
 /** Whether this process may grow a mounted ext4 (CAP_SYS_RESOURCE, bit 24 of the effective set). */
 const ONLINE_RESIZE = ((BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0'}`) >> 24n) & 1n) === 1n;
 
-/** A pod on claim `data` that runs `first`, then logs `df -k /data` every 0.2 s. */
-function podYaml(name: string, first: string): string {
+/** A pod on claim `claim` that runs `first`, then logs `df -k /data` every 0.2 s. */
+function podYaml(name: string, first: string, claim = 'data'): string {
   return `
 apiVersion: v1
 kind: Pod
@@ -73,7 +82,7 @@ spec:
     volumeMounts: [{name: data, mountPath: /data}]
   volumes:
   - name: data
-    persistentVolumeClaim: {claimName: data}
+    persistentVolumeClaim: {claimName: ${claim}}
 `;
 }
 
@@ -149,7 +158,7 @@ ${podYaml('writer', 'dd if=/dev/zero of=/data/big bs=1M count=1127 2>&1 | head -
 
     const [total1] = await eventually(async () => lastDf(await log()), 'df before');
     assert.ok(total1 > 0.9 * GI && total1 <= GI, `a 1Gi volume holds about 1Gi: ${total1} KiB`);
-    const mount = (await readMounts()).find((m) => m.mountPoint.startsWith(podsDir) && m.fsType === 'ext4');
+    const mount = (await readMounts()).find((m) => m.mountPoint.startsWith(`${podsDir}/`) && m.fsType === 'ext4');
     assert.match(mount?.source ?? '', /^\/dev\/loop\d+$/, 'mounted from a loop device');
     assert.deepEqual(await loopDevicesOf(img), [mount!.source], 'one loop device over the image');
 
@@ -233,5 +242,73 @@ spec:
     assert.match(await containerLog(f.runtime, id), /No space left on device/);
     ok(await k(['delete', 'pod', 'cache', '--wait=true', '--timeout=60s']), 'delete pod');
     assert.deepEqual(mountsUnder(await readMounts(), podsDir).map((x) => x.mountPoint), [], 'tmpfs unmounted');
+  });
+
+  it('a pod started while another\'s volume is mounted does not hold it: the loop device goes with that pod, the other keeps running (issue #6)', async () => {
+    const k = c.kubectl();
+    ok(await k(['apply', '-f', writeManifest(c.dir, 'holder.yaml', `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: held}
+spec:
+  storageClassName: local-block
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 64Mi}}
+---
+${podYaml('holder', 'echo hello > /data/hello', 'held')}`)]), 'holder');
+    const holder = await podPhase(c, 'holder', 'Running');
+    const volDir = join(podsDir, holder.metadata!.uid!, 'volumes', 'local-block', 'data');
+    const pv = await getVolume(c, (await getClaim(c, 'held')).spec!.volumeName!);
+    const img = pv.spec!.local!.path!;
+    const [dev] = await loopDevicesOf(img);
+    assert.match(dev ?? '', /^\/dev\/loop\d+$/);
+    assert.equal((await readMounts()).find((m) => m.mountPoint === volDir)?.source, dev, 'the holder\'s volume is mounted from the loop device');
+
+    ok(await k(['apply', '-f', writeManifest(c.dir, 'bystander.yaml', `
+apiVersion: v1
+kind: Pod
+metadata: {name: bystander}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: app
+    image: busybox:test
+    command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo $i > /tmp/alive; sleep 0.2; done']
+`)]), 'bystander');
+    const bystander = await podPhase(c, 'bystander', 'Running');
+    const bId = bystander.status!.containerStatuses![0]!.containerID!.slice('runc://'.length);
+    const conmon = Number(readFileSync(join(f.root, 'containers', bId, 'conmon.pid'), 'utf8').trim());
+    const app = Number(readFileSync(join(f.root, 'containers', bId, 'pid'), 'utf8').trim());
+    const sandbox = (await f.runtime.listPodSandboxes()).find((s) => s.podName === 'bystander')!;
+    const pause = Number(readFileSync(join(f.root, 'sandboxes', sandbox.id, 'pause.pid'), 'utf8').trim());
+    // The bystander's conmon namespace was copied from the host's while the volume was mounted:
+    // its copy must be a slave, which the host's unmount reaches. (Removing the holder's
+    // directory would drop a private copy too, Linux >= 3.18, so the tag is what tells.)
+    const copy = mountsOf(conmon, volDir);
+    assert.equal(copy.length, 1, `the bystander's conmon namespace has a copy of the volume: ${copy.join('; ')}`);
+    assert.match(copy[0]!, /\bmaster:\d+/, 'a slave copy, which the host\'s unmount reaches');
+    assert.deepEqual(mountsOf(app, podsDir), [], 'the bystander\'s container holds nothing of the pods directory');
+    assert.deepEqual(mountsOf(pause, podsDir), [], 'neither does its pause');
+
+    ok(await k(['delete', 'pod', 'holder', '--wait=true', '--timeout=60s']), 'delete holder');
+    assert.deepEqual(mountsOf(conmon, volDir), [], 'the unmount reached the bystander\'s conmon namespace');
+    // Detached now, not merely marked autoclear behind a copy that holds it.
+    await eventually(async () => (await loopDevicesOf(img)).length === 0, 'loop device detached', 5_000);
+    assert.deepEqual(mountsUnder(await readMounts(), podsDir).map((m) => m.mountPoint), [], 'nothing mounted under the pods directory, its shared bind included');
+
+    ok(await k(['delete', 'pvc', 'held', '--wait=true', '--timeout=60s']), 'delete claim');
+    await gone(() => getVolume(c, pv.metadata!.name!), 'PV');
+    assert.ok(!existsSync(img), 'the image is removed with its Delete-policy PV');
+    const backing = execFileSync('losetup', ['--list', '--noheadings', '--output', 'BACK-FILE']).toString();
+    assert.ok(!backing.includes(img), `no loop device holds the deleted image's space:\n${backing}`);
+
+    // The bystander was not disturbed: same container, still running, still writing.
+    const now = await getPod(c, 'bystander');
+    assert.equal(now.status?.phase, 'Running');
+    assert.equal(now.status?.containerStatuses?.[0]?.restartCount, 0);
+    assert.equal(now.status?.containerStatuses?.[0]?.containerID, bystander.status!.containerStatuses![0]!.containerID);
+    const count = readFileSync(`/proc/${app}/root/tmp/alive`, 'utf8');
+    await eventually(async () => readFileSync(`/proc/${app}/root/tmp/alive`, 'utf8') !== count, 'the bystander keeps writing');
+    ok(await k(['delete', 'pod', 'bystander', '--wait=true', '--timeout=60s']), 'delete bystander');
   });
 });

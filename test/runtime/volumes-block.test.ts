@@ -1,7 +1,8 @@
 // The node's volume manager with local-block volumes, on real loop devices and mounts (no
 // containers): two pods of one node share one loop device; a new volume manager (an agent
 // restart) re-adopts the mount instead of attaching again; the device is detached with the
-// last pod; a Retain-class volume keeps its image when the claim goes. Needs root.
+// last pod; a Retain-class volume keeps its image when the claim goes. The pods directory is on
+// a shared mount while volumes are mounted (issue #6) and keeps no bind once they are gone. Needs root.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { pvcProtection } from '../../src/controllers/pvc-protection/index.js';
 import { PersistentVolumeClaims, StorageClasses } from '../../src/core/index.js';
 import { volumeManager } from '../../src/kubelet/index.js';
 import { startTestCluster, type TestCluster } from '../../src/testing/index.js';
-import { loopDevicesOf, mountsUnder, readMounts } from '../../src/volumes/index.js';
+import { isShared, loopDevicesOf, mountOf, mountsUnder, readMounts } from '../../src/volumes/index.js';
 import { eventually } from '../e2e/helpers.js';
 import { boundClaim, claim, getVolume, volumePhase } from '../e2e/storage-support.js';
 
@@ -67,8 +68,11 @@ describe('volume manager: local-block volumes on loop devices', { skip }, () => 
       assert.notEqual(a, b, 'each pod has its own mount point');
       const devs = await loopDevicesOf(img);
       assert.equal(devs.length, 1, 'one loop device over the image');
-      const mounts = mountsUnder(await readMounts(), pods);
-      assert.deepEqual(mounts.map((m) => m.source), [devs[0], devs[0]]);
+      const volumeMounts = async () => mountsUnder(await readMounts(), pods).filter((m) => m.mountPoint !== pods);
+      assert.deepEqual((await volumeMounts()).map((m) => m.source), [devs[0], devs[0]]);
+      const mounts = await readMounts();
+      assert.ok(isShared(mountOf(mounts, pods)!), 'the pods directory is on a shared mount');
+      assert.ok(mounts.filter((m) => m.mountPoint === pods).length <= 1, 'at most one bind of it');
       const { blocks, bsize } = statfsSync(a);
       assert.ok(blocks * bsize > 50 * 2 ** 20 && blocks * bsize <= 64 * 2 ** 20, `a 64Mi volume: ${blocks * bsize} bytes`);
 
@@ -76,13 +80,14 @@ describe('volume manager: local-block volumes on loop devices', { skip }, () => 
       const again = volumeManager({ client: c.client, root: pods });
       assert.equal((await again.setUp(pod('a'), signal.signal)).get('data'), a);
       assert.deepEqual(await loopDevicesOf(img), devs);
-      assert.equal(mountsUnder(await readMounts(), pods).length, 2);
+      assert.equal((await volumeMounts()).length, 2);
+      assert.ok((await readMounts()).filter((m) => m.mountPoint === pods).length <= 1, 're-adopted, not stacked');
 
       await again.tearDown(pod('a').metadata!.uid!);
       assert.deepEqual(await loopDevicesOf(img), devs, 'still used by pod b');
       assert.ok(!existsSync(a), 'pod a\'s directory is gone');
       await again.tearDown(pod('b').metadata!.uid!);
-      assert.deepEqual(mountsUnder(await readMounts(), pods), []);
+      assert.deepEqual(mountsUnder(await readMounts(), pods), [], 'no volume and no bind of the pods directory');
       await eventually(async () => (await loopDevicesOf(img)).length === 0, 'detached');
       await again.tearDown(pod('b').metadata!.uid!); // idempotent
     } finally {

@@ -1,3 +1,3 @@
 // Public surface of the node's volume manager.
-export { volumeManager, type VolumeManagerOptions } from './manager.js';
+export { volumeManager, type VolumeManager, type VolumeManagerOptions } from './manager.js';
 export { VolumeError } from './sources.js';

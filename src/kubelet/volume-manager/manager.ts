@@ -5,13 +5,17 @@
 // directory: local-block images (loop device + ext4, see block.ts) and Memory-medium emptyDirs
 // (tmpfs). Teardown unmounts whatever the kernel says is mounted there, so it also works for
 // mounts an earlier agent made, and never removes a directory that is still a mount point.
+// Those mounts are made with the root on a shared mount (a self bind made rshared when the
+// mount it lives on is not shared, upstream's MakeRShared): a pod started meanwhile gets a
+// slave copy, which the host's unmount reaches, so it does not hold the volume after its pod
+// is gone. The bind goes once nothing is mounted under the root (after a teardown, on close).
 import { mkdir, rm } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Pod, Volume } from 'kubernetes-types/core/v1.js';
 import type { ApiClient } from '../../client/index.js';
 import type { Logger } from '../../controller-runtime/index.js';
-import { mount, mountAt, mountsUnder, readMounts, unmount, unmountImage, volumeImageOf, type PodObject } from '../../volumes/index.js';
+import { mount, mountAt, mountsUnder, readMounts, sharedRoot, unmount, unmountImage, volumeImageOf, type PodObject } from '../../volumes/index.js';
 import type { PodVolumes } from '../pods/context.js';
 import { BlockVolumes } from './block.js';
 import { memoryVolumeBytes } from './empty-dir.js';
@@ -30,8 +34,14 @@ export interface VolumeManagerOptions {
 
 const BLOCK_KIND = 'local-block';
 
-export function volumeManager(opts: VolumeManagerOptions): PodVolumes {
+export interface VolumeManager extends PodVolumes {
+  /** Unmounts the root's shared bind when no pod has a mount under it (pods outlive the agent; theirs stay). */
+  close(): Promise<void>;
+}
+
+export function volumeManager(opts: VolumeManagerOptions): VolumeManager {
   const { client, root } = opts;
+  const shared = sharedRoot(root, opts.logger);
   const block = new BlockVolumes(client, opts.resizeCheckIntervalMs ?? 1000, opts.logger);
   const allocatable = opts.nodeAllocatableMemory ?? BigInt(totalmem());
 
@@ -40,7 +50,7 @@ export function volumeManager(opts: VolumeManagerOptions): PodVolumes {
     const image = await volumeImageOf(pv);
     if (!image) return volumePath(pv);
     const dir = own(BLOCK_KIND);
-    await block.setUp(pod as PodObject, claim, pv, image, dir, signal);
+    await shared.withShared(() => block.setUp(pod as PodObject, claim, pv, image, dir, signal));
     return dir;
   }
 
@@ -50,7 +60,9 @@ export function volumeManager(opts: VolumeManagerOptions): PodVolumes {
     if (medium === '') return dir;
     if (medium !== 'Memory') throw new VolumeError(`emptyDir medium "${medium}" is not supported on this node`);
     const size = memoryVolumeBytes(pod, v, allocatable);
-    if (!mountAt(await readMounts(), dir)) await mount('tmpfs', dir, 'tmpfs', [`size=${size}`]);
+    await shared.withShared(async () => {
+      if (!mountAt(await readMounts(), dir)) await mount('tmpfs', dir, 'tmpfs', [`size=${size}`]);
+    });
     return dir;
   }
 
@@ -98,6 +110,9 @@ export function volumeManager(opts: VolumeManagerOptions): PodVolumes {
       const left = mountsUnder(await readMounts(), dir);
       if (left.length) throw new Error(`volumes of pod ${podUid} are still mounted (${left.map((m) => m.mountPoint).join(', ')}); keeping its directory`);
       await rm(dir, { recursive: true, force: true });
+      // The pod is gone either way; a bind that cannot go yet goes with a later teardown.
+      await shared.releaseIfUnused().catch((e: Error) => opts.logger?.error('volume manager: unmounting the shared bind of the pods directory failed', { dir: root, error: e.message }));
     },
+    close: () => shared.releaseIfUnused(),
   };
 }

@@ -6,10 +6,14 @@
 // and outlives the agent, so exits during an agent restart are not lost.
 //
 // Root filesystem: overlayfs (image layers as lowerdir, per-container upper/work) mounted in a
-// private mount namespace made just for conmon (`unshare --mount` + `mount` + exec conmon);
-// runc builds the container's own mount namespace from that one, which is a fresh copy of the
-// HOST's (so volume mounts made after the sandbox started are seen). Nothing is mounted on the
-// host: the overlay goes away with the last process that uses it.
+// mount namespace made just for conmon (`unshare --mount` + `mount` + exec conmon); runc builds
+// the container's own mount namespace from that one, which is a fresh copy of the HOST's (so
+// volume mounts made after the sandbox started are seen). Nothing is mounted on the host: the
+// overlay goes away with the last process that uses it. The namespace is a slave of the host's
+// (`--propagation slave`, as container runtimes make theirs): the host's unmounts reach it, so
+// another pod's volume that was mounted when this one started is not held here after the host
+// let it go (the volume manager keeps the pods directory on a shared mount for that), and
+// nothing mounted in here shows on the host.
 import { watch } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -95,14 +99,14 @@ export async function createContainer(ctx: RuntimeContext, sb: SandboxRecord, re
 }
 
 /**
- * Runs conmon in a private mount namespace holding the overlay; resolves with the container's
- * PID. conmon reports it on its "sync pipe" (fd 3, api-version 1) and writes there again when
+ * Runs conmon in its own mount namespace (a slave of the host's) holding the overlay; resolves
+ * with the container's PID. conmon reports it on its "sync pipe" (fd 3, api-version 1) and writes there again when
  * the container ends; a real pipe would break (SIGPIPE kills conmon before it records the exit)
  * once the agent that held the other end is gone, so fd 3 is a plain file we watch instead.
  */
 async function launchConmon(ctx: RuntimeContext, rec: ContainerRecord, dir: string, overlayOpts: string): Promise<number> {
   const args = [
-    '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', 'mount -t overlay overlay -o "$1" "$2" || exit 125; shift 2; exec "$@"',
+    '--mount', '--propagation', 'slave', '--', '/bin/sh', '-c', 'mount -t overlay overlay -o "$1" "$2" || exit 125; shift 2; exec "$@"',
     'sh', overlayOpts, join(dir, 'rootfs'),
     ctx.tools.conmon, '--api-version', '1', '-b', join(dir, 'bundle'), '-c', rec.id, '-u', rec.id, '-n', rec.name,
     '-r', ctx.tools.runc, '--runtime-arg', `--root=${ctx.layout.runcRoot}`, '-p', join(dir, 'pid'), '-P', join(dir, 'conmon.pid'),

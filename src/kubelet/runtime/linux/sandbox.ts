@@ -3,6 +3,8 @@
 // a PID namespace that app containers join only with shareProcessNamespace (upstream's rule:
 // otherwise each container is PID 1 of its own). Its rootfs is a read-only directory holding
 // catatonit alone. The network is wired after the pause runs; /etc files are written before.
+// The pause makes no mount namespace of its own: runc's (rslave by default, the old root
+// detached after pivot_root) holds only that rootfs, so no host volume mount is kept there.
 // startSandbox undoes everything it did when any step fails; stopSandbox and removeSandbox
 // keep going past failures and report them at the end, so a retry converges.
 import { chmod, copyFile, mkdir, readFile, rename, rmdir, stat } from 'node:fs/promises';
