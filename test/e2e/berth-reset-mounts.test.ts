@@ -14,6 +14,7 @@ import { kubectl, runProcess } from '../../src/testing/index.js';
 import { isShared, mountOf, mountsUnder, readMounts, unmountAllUnder } from '../../src/volumes/index.js';
 import { BERTH, berthStop, berthUp, loadSeedImage, type BerthUp } from './berth-process.js';
 import { eventually, ok, writeManifest } from './helpers.js';
+import { claim } from './storage-support.js';
 
 const skip = (await preflight()).length ? 'needs root and the runtime packages' : undefined;
 
@@ -40,15 +41,8 @@ describe('berth reset with a mounted block volume', { skip }, () => {
     await loadSeedImage(join(dir, 'demo.tar'), data);
     running = await berthUp(data, 'linux');
     const k = kubectl('33', { kubeconfig: running.kubeconfig, home: dir });
-    ok(await k(['apply', '-f', writeManifest(dir, 'block.yaml', `
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata: {name: data}
-spec:
-  storageClassName: local-block
-  accessModes: [ReadWriteOnce]
-  resources: {requests: {storage: 64Mi}}
----
+    ok(await k(['apply', '-f', writeManifest(dir, 'claim.json', JSON.stringify(claim('data', { storageClassName: 'local-block', request: '64Mi' })))]));
+    ok(await k(['apply', '-f', writeManifest(dir, 'pod.yaml', `
 apiVersion: v1
 kind: Pod
 metadata: {name: holder}
