@@ -17,8 +17,8 @@ export const namespaceLifecycle: AdmissionPlugin = {
     if (!a.type.namespaced || a.operation !== 'CREATE' || !a.namespace) return;
     const ns = await a.reader.get(Namespaces, undefined, a.namespace);
     if (!ns) throw notFound('namespaces', '', a.namespace);
-    // Events may still be recorded about objects in a terminating namespace (as upstream).
-    if (ns.metadata?.deletionTimestamp && a.type.kind !== 'Event') {
+    // Events too: upstream's NamespaceLifecycle makes no exception (recorders drop them quietly).
+    if (ns.metadata?.deletionTimestamp) {
       throw new ApiError(403, 'Forbidden',
         `${a.type.plural}${a.type.group ? '.' + a.type.group : ''} "${a.name}" is forbidden: unable to create new content in namespace ${a.namespace} because it is being terminated`,
         { name: a.name, group: a.type.group || undefined, kind: a.type.plural, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${a.namespace} is being terminated`, field: 'metadata.namespace' }] });
