@@ -5,7 +5,8 @@
 // before the copy is made stays in the copy unless the host's unmount propagates into it: the
 // mount the volume lives on must be shared, and the copy a slave of it (the runtime makes it
 // so). Otherwise the copy pins the volume (a loop device cannot be freed) for the container's
-// whole life. Upstream's kubelet bind-mounts its root directory onto itself and makes it rshared
+// whole life, or until its mount point directory is removed (Linux >= 3.18 then drops copies in
+// other namespaces; tearDown removes it only after unmounting and detaching). Upstream's kubelet bind-mounts its root directory onto itself and makes it rshared
 // when the mount it lives on is not shared (MakeRShared); the volume manager does the same for
 // its pods directory, before the first mount under it (a node whose pods mount nothing keeps no
 // extra mount), and unmounts that bind again once nothing is mounted under it, so test roots
