@@ -84,14 +84,14 @@ export async function linuxNodeSet(dataDir: string, opts: LinuxNodeOptions = {})
       // The volume manager reads claims and secrets through the same client as the agent.
       const podCIDR = registered ?? wanted;
       const network = opts.network ?? true;
+      const volumes = volumeManager({ client, root: join(dataDir, 'pods'), logger: opts.logger });
       const agent = nodeAgent({
-        nodeName: name, runtime, podCIDR, address: '127.0.0.1',
-        volumes: volumeManager({ client, root: join(dataDir, 'pods') }),
+        nodeName: name, runtime, podCIDR, address: '127.0.0.1', volumes,
         clusterDNS: opts.clusterDNS ?? (network ? [CLUSTER_DNS_IP] : []), logger: opts.logger,
       });
       const logger = opts.logger ?? silentLogger;
       await Promise.all([
-        agent.run(client, signal).finally(() => runtime.close()),
+        agent.run(client, signal).finally(() => Promise.all([runtime.close(), volumes.close()])),
         network ? runNodeNetwork(client, signal, cluster, { nodeName: name, podCIDR, bridge: POD_BRIDGE, logger }) : undefined,
       ]);
     },

@@ -87,9 +87,7 @@ export async function up(opts: UpOptions): Promise<void> {
     mergeKubeconfig(userConfig, entry);
     console.log(`  merged context "${context}" into ${userConfig} and made it current.`);
   }
-  console.log('');
-  console.log(`export KUBECONFIG=${p.kubeconfig}`);
-
+  // Ctrl-C is handled from here on: a user (or script) may press it as soon as the line below shows.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -104,4 +102,7 @@ export async function up(opts: UpOptions): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  console.log('');
+  console.log(`export KUBECONFIG=${p.kubeconfig}`);
 }
+
