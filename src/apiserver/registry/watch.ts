@@ -43,22 +43,33 @@ export async function* watchCollection(reg: Registry, type: ResourceType, namesp
   const events = reg.store.watch(collectionPrefix(type, namespace), from, controller.signal)[Symbol.asyncIterator]();
   let lastRevision = from;
   const interval = opts.bookmarkIntervalMs ?? 60_000;
+  // Bookmarks are due on an interval; the loop waits for the next event or for that tick. (Racing
+  // each event against one long-lived timer promise would add a reaction per event to it, and so
+  // keep every event of the interval alive until the timer fired.)
+  let due = false;
+  let wake: ((v: typeof TIMEOUT) => void) | undefined;
+  const ticker = opts.allowBookmarks ? setInterval(() => { due = true; wake?.(TIMEOUT); }, interval) : undefined;
+  ticker?.unref?.();
   try {
     let pending = events.next();
-    // One timer at a time: recreated only after it fires, so busy watches create no timer churn.
-    let timer = opts.allowBookmarks ? delay(interval, controller.signal) : undefined;
     for (;;) {
-      const next = await (timer ? Promise.race([pending, timer]) : pending);
-      if (next === TIMEOUT) {
-        timer = delay(interval, controller.signal);
+      if (due) {
+        due = false;
         yield bookmark(type, lastRevision);
         continue;
       }
-      const r = next as IteratorResult<StoreEvent>;
-      if (r.done) return;
+      const next = ticker
+        ? await new Promise<IteratorResult<StoreEvent> | typeof TIMEOUT>((resolve, reject) => {
+          wake = resolve;
+          pending.then(resolve, reject);
+        })
+        : await pending;
+      wake = undefined;
+      if (next === TIMEOUT) continue;
+      if (next.done) return;
       pending = events.next();
-      const ev = toWatchEvent(type, r.value, filter);
-      lastRevision = r.value.type === 'put' ? r.value.kv.modRevision : r.value.revision;
+      const ev = toWatchEvent(type, next.value, filter);
+      lastRevision = next.value.type === 'put' ? next.value.kv.modRevision : next.value.revision;
       if (ev) yield ev;
     }
   } catch (e) {
@@ -69,6 +80,7 @@ export async function* watchCollection(reg: Registry, type: ResourceType, namesp
     if (opts.signal.aborted) return;
     throw e;
   } finally {
+    if (ticker) clearInterval(ticker);
     opts.signal.removeEventListener('abort', onAbort);
     controller.abort();
     await events.return?.(undefined);
@@ -76,14 +88,6 @@ export async function* watchCollection(reg: Registry, type: ResourceType, namesp
 }
 
 const TIMEOUT = Symbol('timeout');
-
-function delay(ms: number, signal: AbortSignal): Promise<typeof TIMEOUT> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(TIMEOUT), ms);
-    t.unref?.();
-    signal.addEventListener('abort', () => clearTimeout(t), { once: true });
-  });
-}
 
 // The store hands every live watch of a write the same event object, so each event is decoded
 // once for all of them (upstream's watch cache shares one decoded object the same way). The
