@@ -9,7 +9,7 @@
 // - Orphan: an owner with the `orphan` finalizer loses its refs from every dependent, then the
 //   finalizer.
 import {
-  ALL_RESOURCES, findResourceByKind, isConflict, isNotFound, type KubeObject, type OwnerReference, type ResourceType,
+  ALL_RESOURCES, Events, findResourceByKind, isConflict, isNotFound, type KubeObject, type OwnerReference, type ResourceType,
 } from '../../core/index.js';
 import type { ApiClient } from '../../client/index.js';
 import type { ControllerSpec, Informer, InformerSet, Reconciler, Request } from '../../controller-runtime/index.js';
@@ -21,6 +21,8 @@ const SEPARATOR = '|';
 
 const typeId = (t: ResourceType) => `${t.plural}.${t.group}`;
 const TYPES = new Map(ALL_RESOURCES.map((t) => [typeId(t), t]));
+/** Kinds the collector does not watch: upstream's DefaultIgnoredResources (core/v1 events). */
+const IGNORED: ReadonlySet<ResourceType> = new Set([Events]);
 
 function request(type: ResourceType, obj: KubeObject): Request {
   return { namespace: obj.metadata?.namespace || undefined, name: `${typeId(type)}${SEPARATOR}${obj.metadata?.name ?? ''}` };
@@ -29,6 +31,7 @@ function request(type: ResourceType, obj: KubeObject): Request {
 export function garbageCollector(client: ApiClient, informers: InformerSet): ControllerSpec {
   const byType = new Map<ResourceType, Informer<KubeObject>>();
   for (const type of ALL_RESOURCES) {
+    if (IGNORED.has(type)) continue;
     const inf = informers.informerFor<KubeObject>(type);
     inf.addIndex(OWNER_INDEX, (o) => (o.metadata?.ownerReferences ?? []).map((r) => r.uid));
     byType.set(type, inf);
