@@ -63,6 +63,8 @@ export interface LinuxNodeOptions {
   readonly network?: boolean;
   /** Wanted pod CIDR; a node registered before keeps its own. */
   readonly podCIDR?: string;
+  /** Mount rbd volumes through the rbd CLI (berth up --enable-rbd). */
+  readonly enableRbd?: boolean;
   readonly logger?: Logger;
 }
 
@@ -84,7 +86,7 @@ export async function linuxNodeSet(dataDir: string, opts: LinuxNodeOptions = {})
       // The volume manager reads claims and secrets through the same client as the agent.
       const podCIDR = registered ?? wanted;
       const network = opts.network ?? true;
-      const volumes = volumeManager({ client, root: join(dataDir, 'pods'), logger: opts.logger });
+      const volumes = volumeManager({ client, root: join(dataDir, 'pods'), enableRbd: opts.enableRbd, logger: opts.logger });
       const agent = nodeAgent({
         nodeName: name, runtime, podCIDR, address: '127.0.0.1', volumes,
         clusterDNS: opts.clusterDNS ?? (network ? [CLUSTER_DNS_IP] : []), logger: opts.logger,

@@ -22,6 +22,7 @@ program.command('up')
   .option('--pod-cidr <cidr>', 'IPv4 range the node gives pod IPs from (--runtime linux; fixed once the node registered)', '10.244.0.0/24')
   .option('--v <level>', 'log verbosity as in Kubernetes components: 0 = errors and info, 4 = debug', '0')
   .option('--logging-format <format>', 'text (klog lines) or json', 'text')
+  .option('--enable-rbd', 'mount rbd volumes (pod and PV) through the rbd CLI of ceph-common (--runtime linux)')
   .action(async (o) => { await up(o); });
 
 program.command('demo')

@@ -22,9 +22,10 @@ export interface UpOptions {
   podCidr?: string;
   v?: string;
   loggingFormat?: string;
+  enableRbd?: boolean;
 }
 
-async function nodeSet(runtime: string, count: number, dataDir: string, podCIDR: string, logger: Logger): Promise<NodeSet> {
+async function nodeSet(runtime: string, count: number, dataDir: string, podCIDR: string, logger: Logger, enableRbd: boolean): Promise<NodeSet> {
   if (runtime === 'sim') return simNodeSet(count, { logger });
   if (runtime !== 'linux') throw new Error(`--runtime must be linux or sim, got "${runtime}"`);
   const problems = await preflight();
@@ -33,7 +34,7 @@ async function nodeSet(runtime: string, count: number, dataDir: string, podCIDR:
     console.error('To try Berth without root or these packages, run pods as simulations: berth up --runtime sim');
     process.exit(1);
   }
-  return linuxNodeSet(dataDir, { podCIDR, logger });
+  return linuxNodeSet(dataDir, { podCIDR, logger, enableRbd });
 }
 
 export async function up(opts: UpOptions): Promise<void> {
@@ -49,7 +50,7 @@ export async function up(opts: UpOptions): Promise<void> {
   const nodeCount = Number(opts.nodes ?? 1);
   if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 100) throw new Error(`--nodes must be a whole number from 1 to 100, got "${opts.nodes}"`);
   if (nodeCount > 1 && runtime !== 'sim') throw new Error('--nodes greater than 1 needs --runtime sim (one real node per machine)');
-  const nodes = await nodeSet(runtime, nodeCount, dataDir, podCIDR, logger);
+  const nodes = await nodeSet(runtime, nodeCount, dataDir, podCIDR, logger, opts.enableRbd ?? false);
   const nodeNames = nodes.names;
   let cluster;
   try {

@@ -2,9 +2,10 @@
 // start and tears down what it made when the pod goes. Per-pod state lives under
 // `<root>/<pod uid>/volumes/<type>/<name>`; volumes that point elsewhere (directory claims,
 // hostPath) are returned as they are and never removed. Two kinds are mounts under the pod's
-// directory: local-block images (loop device + ext4, see block.ts) and Memory-medium emptyDirs
-// (tmpfs). Teardown unmounts whatever the kernel says is mounted there, so it also works for
-// mounts an earlier agent made, and never removes a directory that is still a mount point.
+// directory: local-block images (loop device + ext4, see block.ts), rbd images (the rbd CLI,
+// behind --enable-rbd, see rbd.ts) and Memory-medium emptyDirs (tmpfs). Teardown unmounts
+// whatever the kernel says is mounted there, so it also works for mounts an earlier agent made,
+// and never removes a directory that is still a mount point.
 // Those mounts are made with the root on a shared mount (a self bind made rshared when the
 // mount it lives on is not shared, upstream's MakeRShared): a pod started meanwhile gets a
 // slave copy, which the host's unmount reaches, so it does not hold the volume after its pod
@@ -19,6 +20,7 @@ import { mount, mountAt, mountsUnder, readMounts, sharedRoot, unmount, unmountIm
 import type { PodVolumes } from '../pods/context.js';
 import { BlockVolumes } from './block.js';
 import { memoryVolumeBytes } from './empty-dir.js';
+import { RBD_KIND, RbdVolumes } from './rbd.js';
 import { boundVolume, configMapFiles, downwardFiles, hostPath, secretFiles, VolumeError, volumePath, writeFiles } from './sources.js';
 
 export interface VolumeManagerOptions {
@@ -29,6 +31,10 @@ export interface VolumeManagerOptions {
   readonly nodeAllocatableMemory?: bigint;
   /** How often mounted local-block volumes are checked for a pending filesystem resize; default 1000 ms. */
   readonly resizeCheckIntervalMs?: number;
+  /** Mount `rbd` volumes (pod and PV) through the rbd CLI (berth up --enable-rbd); default off. */
+  readonly enableRbd?: boolean;
+  /** The rbd program: a name looked up on PATH at each mount (default `rbd`), or a path. */
+  readonly rbdCommand?: string;
   readonly logger?: Logger;
 }
 
@@ -44,9 +50,19 @@ export function volumeManager(opts: VolumeManagerOptions): VolumeManager {
   const shared = sharedRoot(root, opts.logger);
   const block = new BlockVolumes(client, opts.resizeCheckIntervalMs ?? 1000, opts.logger);
   const allocatable = opts.nodeAllocatableMemory ?? BigInt(totalmem());
+  const rbd = new RbdVolumes(client, shared, { enabled: opts.enableRbd ?? false, command: opts.rbdCommand });
+  if (opts.enableRbd) {
+    void rbd.program().then((found) => {
+      if (!found) opts.logger?.error('volume manager: rbd volumes are enabled but this node has no rbd CLI; they fail to mount until it is installed (apt-get install ceph-common)');
+    });
+  }
 
   async function claimDir(pod: Pod, v: Volume, own: (kind: string) => string, signal: AbortSignal): Promise<string> {
     const { claim, pv } = await boundVolume(client, pod, v.persistentVolumeClaim!.claimName);
+    if (pv.spec?.rbd) {
+      const ro = v.persistentVolumeClaim!.readOnly ?? false;
+      return rbd.setUp(pv.spec.rbd, ro, pod.metadata?.namespace ?? 'default', own(RBD_KIND), pv.spec.mountOptions ?? []);
+    }
     const image = await volumeImageOf(pv);
     if (!image) return volumePath(pv);
     const dir = own(BLOCK_KIND);
@@ -76,6 +92,7 @@ export function volumeManager(opts: VolumeManagerOptions): VolumeManager {
         const own = (kind: string) => join(base, kind, v.name);
         try {
           if (v.persistentVolumeClaim) dirs.set(v.name, await claimDir(pod, v, own, signal));
+          else if (v.rbd) dirs.set(v.name, await rbd.setUp(v.rbd, v.rbd.readOnly ?? false, ns, own(RBD_KIND)));
           else if (v.hostPath) dirs.set(v.name, await hostPath(v.hostPath.path, v.hostPath.type ?? ''));
           else if (v.emptyDir) dirs.set(v.name, await emptyDir(pod, v, own('empty-dir')));
           else if (v.configMap) dirs.set(v.name, await writeFiles(own('configmap'), await configMapFiles(client, ns, v.configMap)));
@@ -101,6 +118,7 @@ export function volumeManager(opts: VolumeManagerOptions): VolumeManager {
       // Only the pod's own directory: claim and hostPath data live elsewhere and stay.
       if (!podUid || podUid.includes('/') || podUid.includes('..')) return;
       const dir = join(root, podUid);
+      await rbd.tearDown(join(dir, 'volumes'));
       for (const m of mountsUnder(await readMounts(), dir)) {
         if (m.mountPoint.includes(`/volumes/${BLOCK_KIND}/`)) await unmountImage(m.mountPoint);
         else await unmount(m.mountPoint);

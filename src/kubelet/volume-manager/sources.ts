@@ -38,9 +38,6 @@ export async function volumePath(pv: VolumeObject): Promise<string> {
   const spec = pv.spec ?? {};
   if (spec.local?.path) return ensureDir(spec.local.path, `local volume ${volumeName}`);
   if (spec.hostPath?.path) return hostPath(spec.hostPath.path, spec.hostPath.type ?? '');
-  if (spec.rbd) {
-    throw new VolumeError(`MountVolume.SetUp failed for volume "${volumeName}": rbd volumes need the rbd CLI (ceph-common) on the node and are not enabled in this Berth node agent`);
-  }
   throw new VolumeError(`MountVolume.SetUp failed for volume "${volumeName}": this node cannot mount this kind of persistent volume`);
 }
 
