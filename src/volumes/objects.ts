@@ -3,7 +3,7 @@
 // class, what a volume offers, whether the two fit, and which claims a pod uses.
 import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
-import { tryParseQuantity, Quantity, type KubeObject, type Mutable } from '../core/index.js';
+import { jsonCopy, tryParseQuantity, Quantity, type KubeObject, type Mutable } from '../core/index.js';
 import { ANN_BETA_DEFAULT_CLASS, ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_CLASS } from './annotations.js';
 
 export type PersistentVolumeObject = Mutable<PersistentVolume> & KubeObject;
@@ -125,8 +125,8 @@ export function defaultStorageClass(classes: readonly StorageClassObject[]): Sto
  * update on this server.
  */
 export function copyForWrite<T extends KubeObject>(obj: T): T {
-  if (!obj.metadata?.managedFields) return structuredClone(obj);
+  if (!obj.metadata?.managedFields) return jsonCopy(obj);
   // Leave the (large) managedFields out of the copy instead of copying and dropping them.
   const { managedFields: _dropped, ...metadata } = obj.metadata;
-  return structuredClone({ ...obj, metadata });
+  return jsonCopy({ ...obj, metadata });
 }

@@ -5,7 +5,7 @@
 // main resource, and only status through /status; a writer's entry gets a new time only when
 // its fields changed; at most 10 update entries are kept (older ones fold into
 // "ancient-changes"); objects that have no managedFields are not given any by an update.
-import { ApiError, badRequest, type KubeObject } from '../../core/index.js';
+import { ApiError, badRequest, jsonCopy, type KubeObject } from '../../core/index.js';
 import { fieldPE } from './fieldpath.js';
 import { FieldSet } from './fieldset.js';
 import { goZero } from './go-shape.js';
@@ -50,7 +50,7 @@ function ignoredFields(s: FieldManagerScope): FieldSet {
 }
 
 function withoutManagedFields(obj: KubeObject | Obj): Obj {
-  const copy = structuredClone(obj) as Obj;
+  const copy = jsonCopy(obj) as Obj;
   if (copy.metadata && typeof copy.metadata === 'object') delete (copy.metadata as Obj).managedFields;
   return copy;
 }

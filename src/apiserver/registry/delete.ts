@@ -1,7 +1,7 @@
 // DELETE semantics (upstream registry.Store.Delete + BeforeDelete): preconditions, graceful
 // deletion, propagation finalizers, and removal once nothing holds the object any more.
 import {
-  ApiError, badRequest, conflict, type KubeObject, type ResourceType,
+  ApiError, badRequest, conflict, jsonCopy, type KubeObject, type ResourceType,
 } from '../../core/index.js';
 import { rfc3339, sameObject } from './meta.js';
 import { hasSpecFinalizers, type Registry, type WriteOptions } from './registry.js';
@@ -34,7 +34,7 @@ export async function deleteObject(reg: Registry, type: ResourceType, namespace:
     await reg.admitDelete(type, current, write);
     const strategy = reg.strategy(type);
     const now = reg.now();
-    const next = structuredClone(current);
+    const next = jsonCopy(current);
     const meta = (next.metadata ??= {});
     let pending = false;
 

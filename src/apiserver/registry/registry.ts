@@ -2,7 +2,7 @@
 // with strategies for kind-specific rules and admission for cross-object rules
 // (upstream: k8s.io/apiserver/pkg/registry/generic/registry.Store).
 import {
-  ApiError, alreadyExists, apiVersionOf, badRequest, conflict, invalid, notFound, OPTIMISTIC_LOCK_MESSAGE,
+  ApiError, alreadyExists, apiVersionOf, badRequest, conflict, invalid, jsonCopy, notFound, OPTIMISTIC_LOCK_MESSAGE,
   type FieldError, type KubeObject, type ResourceType,
 } from '../../core/index.js';
 import { isStoreError, type KeyValue, type Store } from '../../store/index.js';
@@ -150,7 +150,7 @@ export class Registry {
   /** `owned`: the caller hands `input` over (a freshly decoded body), so it is changed in place. */
   async create(type: ResourceType, namespace: string | undefined, input: KubeObject, opts: WriteOptions, owned = false): Promise<KubeObject> {
     const strategy = this.strategy(type);
-    const obj = owned ? input : structuredClone(input);
+    const obj = owned ? input : jsonCopy(input);
     obj.apiVersion = apiVersionOf(type);
     obj.kind = type.kind;
     const meta = (obj.metadata ??= {});
@@ -198,7 +198,7 @@ export class Registry {
       if (wantedRv && wantedRv !== current.metadata?.resourceVersion) {
         throw conflict(type.plural, type.group, name, OPTIMISTIC_LOCK_MESSAGE);
       }
-      const next = handOver ? input : structuredClone(input);
+      const next = handOver ? input : jsonCopy(input);
       handOver = false;
       (next.metadata ??= {}).name = name;
       return next;
@@ -223,8 +223,7 @@ export class Registry {
       const kv = await this.#store.get(key);
       if (!kv) throw notFound(type.plural, type.group, name);
       const current = decodeObject(type, kv);
-      // A second parse of the same bytes is the cheapest deep copy.
-      const next = await mutate(copy ? decodeObject(type, kv) : current);
+      const next = await mutate(copy ? jsonCopy(current) : current);
       next.apiVersion = apiVersionOf(type);
       next.kind = type.kind;
       const status = opts.subresource === 'status';

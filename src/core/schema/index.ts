@@ -9,3 +9,4 @@ export {
 } from './decode.js';
 export { decodeYaml, decodeYamlObject, parseYamlDocuments, type YamlDocument } from './yaml.js';
 export { exceedsMaxDepth, MAX_DEPTH } from './walk.js';
+export { jsonCopy } from './copy.js';
