@@ -212,7 +212,7 @@ export async function mountRbd(cmd: string, v: RbdVolume, dir: string): Promise<
   const there = mountAt(await readMounts(), dir);
   if (there) return there.source;
   const fsType = v.fsType || RBD_DEFAULTS.fsType;
-  const options = [...(v.mountOptions ?? []).filter((o) => o !== 'ro' && o !== 'rw'), ...(v.readOnly ? ['ro'] : [])];
+  const options = [...(v.mountOptions ?? []), ...(v.readOnly ? ['ro'] : [])];
   return serialized(`${v.pool}/${v.image}`, async () => {
     const dev = await attach(cmd, v);
     const record: RbdRecord = { pool: v.pool, image: v.image, device: dev };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { RBDPersistentVolumeSource, RBDVolumeSource } from 'kubernetes-types/core/v1.js';
 import { isNotFound, Secrets } from '../../core/index.js';
 import type { ApiClient } from '../../client/index.js';
-import { mountRbd, RBD_DEFAULTS, recordedRbdDirs, unmountRbd, type RbdVolume, type SharedRoot } from '../../volumes/index.js';
+import { mountAt, mountRbd, RBD_DEFAULTS, readMounts, recordedRbdDirs, unmountRbd, type RbdVolume, type SharedRoot } from '../../volumes/index.js';
 import { findProgram } from '../runtime/linux/preflight.js';
 import { VolumeError } from './sources.js';
 
@@ -58,17 +58,20 @@ export class RbdVolumes {
   /**
    * Maps and mounts src at dir. `readOnly`: the pod's inline `rbd.readOnly`, or for a PV the
    * claim volume's `readOnly` (upstream ignores the PV's own flag: "gets the ReadOnly flag
-   * indirectly through the persistent-claim volume"). `secretNamespace`: where `secretRef` lives.
+   * indirectly through the persistent-claim volume"). A `secretRef` without a namespace (an
+   * inline volume's never has one) is read from the pod's namespace.
    */
-  async setUp(src: RBDVolumeSource | RBDPersistentVolumeSource, readOnly: boolean, secretNamespace: string,
+  async setUp(src: RBDVolumeSource | RBDPersistentVolumeSource, readOnly: boolean, podNamespace: string,
     dir: string, mountOptions: readonly string[] = []): Promise<string> {
+    // Mounted already (every sync of a running pod comes here): no Secret read, no CLI run.
+    if (mountAt(await readMounts(), dir)) return dir;
     if (!this.opts.enabled) throw new VolumeError(RBD_DISABLED_MESSAGE);
     const cmd = await this.program();
     if (!cmd) throw new VolumeError(rbdMissingMessage(this.command));
     const volume: RbdVolume = {
       monitors: src.monitors ?? [], pool: src.pool || RBD_DEFAULTS.pool, image: src.image,
       user: src.user || RBD_DEFAULTS.user, keyring: src.keyring || RBD_DEFAULTS.keyring,
-      secret: await this.secret(src, secretNamespace), fsType: src.fsType || RBD_DEFAULTS.fsType, readOnly, mountOptions,
+      secret: await this.secret(src, podNamespace), fsType: src.fsType || RBD_DEFAULTS.fsType, readOnly, mountOptions,
     };
     await this.shared.withShared(() => mountRbd(cmd, volume, dir));
     return dir;
