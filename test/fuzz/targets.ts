@@ -20,6 +20,10 @@ const VALID: Record<string, (name: string) => Record<string, any>> = {
   Pod: () => ({ spec: podSpec() }),
   Service: () => ({ spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'm', port: 9100 }] } }),
   Endpoints: () => ({ subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80, name: 'http' }] }] }),
+  EndpointSlice: () => ({
+    addressType: 'IPv4', ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+    endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true }, hostname: 'web-0', nodeName: 'berth-control-plane' }],
+  }),
   Event: (name) => ({
     reason: 'Fuzzed', message: 'a seed event', type: 'Normal', count: 1,
     involvedObject: { apiVersion: 'v1', kind: 'ConfigMap', name, namespace: NS },
