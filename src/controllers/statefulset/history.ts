@@ -11,11 +11,12 @@
 // - truncate: revisions not live (current, update, or a pod's controller-revision-hash) are
 //   deleted oldest first until revisionHistoryLimit remain; a negative limit keeps all (D8).
 import {
-  ControllerRevisions, isAlreadyExists, isConflict, isNotFound, keyOf, StatefulSets, type Selector,
+  ControllerRevisions, isAlreadyExists, isConflict, isNotFound, keyOf, type Selector,
 } from '../../core/index.js';
 import type { ApiClient } from '../../client/index.js';
 import type { Lister } from '../../controller-runtime/index.js';
 import { podRevision, setRef, type PodObject, type SetObject } from './identity.js';
+import { recheck } from './ownership.js';
 import {
   dataJson, newRevision, nextRevision, sortRevisions, withCollisionCount, type RevisionObject,
 } from './revision.js';
@@ -40,13 +41,14 @@ export class History {
     return sortRevisions([...revs]);
   }
 
-  /** A17: adopt orphans, after checking with a live read that the set is still this set. */
+  /**
+   * A17: adopt orphans, after checking with a live read that the set is still this set and is
+   * not being deleted: an orphaning delete clears the revisions' owners, and a set that took
+   * them back meanwhile would leave them owned by an object about to vanish.
+   */
   async adoptOrphans(set: SetObject, revs: RevisionObject[]): Promise<void> {
-    if (!revs.some((r) => !controllerOf(r))) return;
-    const fresh = await this.client.get<SetObject>(StatefulSets, keyOf(set));
-    if (fresh.metadata?.uid !== set.metadata?.uid) {
-      throw new Error(`original StatefulSet ${set.metadata?.namespace}/${set.metadata?.name} is gone: got uid ${fresh.metadata?.uid}, wanted ${set.metadata?.uid}`);
-    }
+    if (set.metadata?.deletionTimestamp || !revs.some((r) => !controllerOf(r))) return;
+    await recheck(this.client, set);
     for (const [i, r] of revs.entries()) {
       if (controllerOf(r)) continue;
       try {

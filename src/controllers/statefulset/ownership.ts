@@ -63,7 +63,7 @@ export async function claimPods(client: ApiClient, set: SetObject, selector: Sel
 }
 
 /** RecheckDeletionTimestamp: adoption needs the set itself, fresh from the server. */
-async function recheck(client: ApiClient, set: SetObject): Promise<void> {
+export async function recheck(client: ApiClient, set: SetObject): Promise<void> {
   const fresh = await client.get<SetObject>(StatefulSets, keyOf(set));
   const m = fresh.metadata ?? {};
   if (m.uid !== set.metadata?.uid) {
