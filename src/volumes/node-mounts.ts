@@ -17,6 +17,7 @@ import type { Logger } from '../controller-runtime/index.js';
 import { isShared, mountAt, mountOf, mountsUnder, readMounts, run, unmount, type MountEntry } from './mounts.js';
 import { unmountImage } from './local-block/node.js';
 import { detachLoop, loopBackingFile } from './local-block/loop.js';
+import { recordedRbdDirs, unmountRbd } from './rbd.js';
 
 /** Whether m is a bind mount of its parent's own directory at the same place (`mount --bind D D`). */
 export function isSelfBind(mounts: readonly MountEntry[], m: MountEntry): boolean {
@@ -149,8 +150,17 @@ async function loopsUnder(dir: string): Promise<string[]> {
  * stays), detaches the loop devices of images under dir, and returns the mount points that could
  * not be unmounted, with why.
  */
-export async function unmountAllUnder(dir: string): Promise<string[]> {
+/** rbd volume directories with a mapping record: `<dir>/pods/<uid>/volumes/rbd/<name>`. */
+async function rbdVolumeDirs(dir: string): Promise<string[]> {
+  const pods = join(dir, 'pods');
+  const uids = await readdir(pods).catch(() => [] as string[]);
+  return (await Promise.all(uids.map((uid) => recordedRbdDirs(join(pods, uid, 'volumes', 'rbd'))))).flat();
+}
+
+export async function unmountAllUnder(dir: string, opts: { rbdCommand?: string } = {}): Promise<string[]> {
   const base = resolve(dir);
+  // rbd volumes first, through the CLI that mapped them: a plain unmount would leave the image mapped.
+  for (const v of await rbdVolumeDirs(base)) await unmountRbd(opts.rbdCommand ?? 'rbd', v).catch(() => undefined);
   const below = async () => mountsUnder(await readMounts(), base).filter((m) => m.mountPoint !== base);
   const failed = new Map<string, string>();
   // A mount hidden under a later one at a shorter path is reachable only after that one is gone: passes until one changes nothing.

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Pod, RBDVolumeSource } from 'kubernetes-types/core/v1.js';
 import { volumeManager } from '../../src/kubelet/index.js';
 import { startTestCluster, type TestCluster } from '../../src/testing/index.js';
-import { mountsUnder, readMounts } from '../../src/volumes/index.js';
+import { mountsUnder, readMounts, unmountAllUnder } from '../../src/volumes/index.js';
 import { fakeRbd, fsUuid, loopsUnder, type FakeRbd } from '../e2e/rbd-support.js';
 
 const skip = process.getuid?.() === 0 ? undefined : 'loop devices and mounts need root';
@@ -103,5 +103,17 @@ describe('volume manager: rbd volumes through the rbd CLI', { skip }, () => {
     assert.throws(() => fsUuid(rbd.imageFile('kube', 'blank')), 'still blank');
     await vm.tearDown(`uid-d-${process.pid}`);
     assert.deepEqual(mountsUnder(await readMounts(), pods).map((m) => m.mountPoint), []);
+  });
+
+  it('the reset sweep unmaps rbd volumes through the CLI, not only unmounts them', async () => {
+    const vm = manager();
+    const dir = (await vm.setUp(pod('e', 'swept'), new AbortController().signal)).get('data')!;
+    assert.ok(dir.startsWith(pods));
+    assert.equal(rbd.mapped().length, 1);
+    // berth reset with the node stopped: the volume manager is gone, its mount and mapping are not.
+    assert.deepEqual(await unmountAllUnder(root, { rbdCommand: rbd.program }), []);
+    assert.deepEqual(rbd.mapped(), [], 'unmapped');
+    assert.deepEqual(mountsUnder(await readMounts(), root).map((m) => m.mountPoint), []);
+    assert.ok(rbd.calls().some((call) => call.startsWith('unmap ')), 'through rbd unmap');
   });
 });
