@@ -79,3 +79,81 @@ test('invalid revisions are refused instead of watching forever', async () => {
   }
   await s.close();
 });
+
+test('a watcher catching up within the recent events gets the objects the live watchers got', async () => {
+  const s = await openSqliteStore(':memory:', { watchQueueLimit: 8, compactIntervalMs: 0 });
+  const live = new WatchReader(s, '/r/', 0);
+  const slow = new WatchReader(s, '/r/', 0);
+  await s.create('/r/first', enc('x'));
+  await live.take(1);
+  await slow.take(1);
+  const revs: number[] = [];
+  let kv = await s.create('/r/k', enc('0'));
+  revs.push(kv.modRevision);
+  for (let i = 1; i < 40; i++) {
+    await s.create(`/other/${i}`, enc('noise'));
+    kv = await s.update('/r/k', enc(String(i)), kv.modRevision);
+    revs.push(kv.modRevision);
+    await live.take(1); // keeps up; `slow` overflows its queue of 8 and catches up later
+  }
+  await s.delete('/r/k', kv.modRevision);
+  const fast = [...live.events.slice(1), ...(await live.take(1))];
+  const caughtUp = await slow.take(41);
+  assert.deepEqual(caughtUp.map(revOf), [...revs, revs.at(-1)! + 1]);
+  for (let i = 0; i < fast.length; i++) assert.equal(caughtUp[i], fast[i], `event ${i}: the same object, not a copy read from the log`);
+  live.stop();
+  slow.stop();
+  await s.close();
+});
+
+test('history older than the recent events comes from the log, in order, without gaps', async () => {
+  const s = await openSqliteStore(':memory:', { compactIntervalMs: 0, recentEvents: 16 });
+  const revs: number[] = [];
+  for (let i = 0; i < 100; i++) revs.push((await s.create(`/h/${i}`, enc(String(i)))).modRevision);
+  for (const start of [0, 50, 84, 90, 99]) {
+    const w = new WatchReader(s, '/h/', start);
+    const evs = await w.take(100 - start);
+    assert.deepEqual(evs.map(revOf), revs.slice(start));
+    assert.deepEqual(evs.map((e) => e.type === 'put' && dec(e.kv.value)), revs.slice(start).map((_, i) => String(start + i)));
+    await w.assertQuiet();
+    w.stop();
+  }
+  // Bounded by bytes as well: values of 1 KiB, 4 KiB of room.
+  const b = await openSqliteStore(':memory:', { compactIntervalMs: 0, recentEventBytes: 4096 });
+  const big = new Uint8Array(1024);
+  const brevs: number[] = [];
+  for (let i = 0; i < 20; i++) brevs.push((await b.create(`/b/${i}`, big)).modRevision);
+  const w = new WatchReader(b, '/b/', 0);
+  assert.deepEqual((await w.take(20)).map(revOf), brevs);
+  w.stop();
+  await b.close();
+  await s.close();
+});
+
+test('a live watcher keeps up with many writers in flight (writers give way to its backlog)', async () => {
+  const s = await openSqliteStore(':memory:', { compactIntervalMs: 0 });
+  const ac = new AbortController();
+  let seen = 0;
+  const consumer = (async () => {
+    for await (const _ev of s.watch('/many/', 0, ac.signal)) {
+      // A consumer several promise hops deep, as an informer behind the API layers is.
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+      seen++;
+    }
+  })();
+  await s.create('/many/first', enc('x'));
+  while (s.liveWatches === 0) await new Promise((r) => setImmediate(r));
+  let dropped = 0;
+  let next = 0;
+  await Promise.all(Array.from({ length: 64 }, async () => {
+    for (let i = next++; i < 3000; i = next++) {
+      await s.create(`/many/${i}`, enc(String(i)));
+      if (s.liveWatches === 0) dropped++;
+    }
+  }));
+  while (seen < 3001) await new Promise((r) => setImmediate(r));
+  assert.equal(dropped, 0, 'the watch never overflowed its queue and left the writer');
+  ac.abort();
+  await consumer;
+  await s.close();
+});

@@ -13,6 +13,13 @@
 // `queueLimit` events per watch. If compaction passes the watch's position meanwhile, the watch
 // ends with StoreError('Compacted') (the API turns that into 410 Gone, and the client re-lists).
 // Events are therefore delivered in revision order, none lost, none twice, or the watch fails.
+// Before it gets that far, writers give way: while a live watch holds half its queue limit,
+// each write first waits a turn of the event loop, which lets in-process consumers drain.
+//
+// Catch-up reads the recent past from memory when it can (RecentEvents: the last few thousand
+// committed events, the very objects live watches were handed), and only older history from
+// the log: a watch that fell behind in a burst costs no SQL, and shares whatever was decoded
+// for the live watches of the same events (the API server decodes per event object).
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { StoreError, type StoreEvent } from '../types.js';
 
@@ -23,6 +30,8 @@ export interface LogSource {
   readonly closed: boolean;
   /** Events for keys in [prefix, end) with after < revision <= upTo, in revision order. */
   readEvents(prefix: string, end: string | undefined, after: number, upTo: number): StoreEvent[];
+  /** The same for keys under prefix from memory, or undefined when memory does not hold all of (after, upTo]. */
+  recentEvents(prefix: string, after: number, upTo: number): StoreEvent[] | undefined;
 }
 
 export const eventRevision = (e: StoreEvent): number => (e.type === 'put' ? e.kv.modRevision : e.revision);
@@ -31,6 +40,12 @@ export const eventRevision = (e: StoreEvent): number => (e.type === 'put' ? e.kv
 export class WatchHub {
   readonly #live = new Set<LogWatch>();
   get size(): number { return this.#live.size; }
+  /** The most undelivered events any live watch holds. */
+  get backlog(): number {
+    let most = 0;
+    for (const w of this.#live) if (w.queued > most) most = w.queued;
+    return most;
+  }
   attach(w: LogWatch): void { this.#live.add(w); }
   detach(w: LogWatch): void { this.#live.delete(w); }
   publish(ev: StoreEvent, key: string, revision: number): void {
@@ -38,6 +53,60 @@ export class WatchHub {
   }
   failAll(err: Error): void {
     for (const w of [...this.#live]) w.fail(err);
+  }
+}
+
+/**
+ * The most recent committed events in revision order (one event per revision, so the entry of
+ * revision r sits at r - first), bounded by count and by the bytes of the values they hold.
+ */
+export class RecentEvents {
+  readonly #ring: (StoreEvent | undefined)[];
+  readonly #sizes: Float64Array;
+  #head = 0; // ring index of the oldest entry
+  #count = 0;
+  #first = 0; // revision of the oldest entry
+  #bytes = 0;
+
+  constructor(private readonly maxEvents: number, private readonly maxBytes: number) {
+    this.#ring = new Array<StoreEvent | undefined>(Math.max(0, maxEvents));
+    this.#sizes = new Float64Array(Math.max(0, maxEvents));
+  }
+
+  push(ev: StoreEvent, revision: number): void {
+    if (this.maxEvents <= 0) return;
+    if (this.#count && revision !== this.#first + this.#count) this.clear(); // never a gap
+    const size = (ev.type === 'put' ? ev.kv.value.byteLength : 0) + (ev.prev?.value.byteLength ?? 0);
+    while (this.#count && (this.#count >= this.maxEvents || this.#bytes + size > this.maxBytes)) this.#dropOldest();
+    const i = (this.#head + this.#count) % this.maxEvents;
+    if (!this.#count) this.#first = revision;
+    this.#ring[i] = ev;
+    this.#sizes[i] = size;
+    this.#bytes += size;
+    this.#count++;
+  }
+
+  read(prefix: string, after: number, upTo: number): StoreEvent[] | undefined {
+    if (!this.#count || after + 1 < this.#first || upTo > this.#first + this.#count - 1) return undefined;
+    const out: StoreEvent[] = [];
+    for (let rev = after + 1; rev <= upTo; rev++) {
+      const ev = this.#ring[(this.#head + rev - this.#first) % this.maxEvents]!;
+      if ((ev.type === 'put' ? ev.kv.key : ev.key).startsWith(prefix)) out.push(ev);
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.#ring.fill(undefined);
+    this.#head = this.#count = this.#bytes = 0;
+  }
+
+  #dropOldest(): void {
+    this.#ring[this.#head] = undefined;
+    this.#bytes -= this.#sizes[this.#head];
+    this.#head = (this.#head + 1) % this.maxEvents;
+    this.#first++;
+    this.#count--;
   }
 }
 
@@ -76,6 +145,9 @@ export class LogWatch implements AsyncIterableIterator<StoreEvent> {
   }
 
   [Symbol.asyncIterator](): this { return this; }
+
+  /** Events waiting for the consumer. */
+  get queued(): number { return this.#queue.length; }
 
   /** Calls are serialized, so overlapping next() calls still see events in order. */
   next(): Promise<IteratorResult<StoreEvent>> {
@@ -161,7 +233,8 @@ export class LogWatch implements AsyncIterableIterator<StoreEvent> {
     const current = src.revision;
     const upTo = Math.min(current, this.#pos + this.#batch);
     if (upTo > this.#pos) {
-      for (const ev of src.readEvents(this.prefix, this.end, this.#pos, upTo)) {
+      const events = src.recentEvents(this.prefix, this.#pos, upTo) ?? src.readEvents(this.prefix, this.end, this.#pos, upTo);
+      for (const ev of events) {
         if (eventRevision(ev) > this.#floor) this.#queue.push(ev);
       }
       this.#pos = upTo;
