@@ -6,8 +6,26 @@ import { FieldSet } from './fieldset.js';
 
 export type FieldsV1 = Record<string, unknown>;
 
+// Every write encodes every manager's set and decodes every entry it read. Sets are immutable
+// values, so an encoding belongs to its set for good; and decoding text seen before returns
+// the set decoded then, which also finds that set's encoding again on the way out.
+const encoded = new WeakMap<FieldSet, FieldsV1>();
+const decoded = new Map<string, FieldSet>();
+const DECODED_MAX = 4096;
+
+/** The FieldsV1 of a set (shared and frozen: callers must not change it). */
 export function fieldSetToFieldsV1(set: FieldSet): FieldsV1 {
-  return encode(set);
+  let out = encoded.get(set);
+  if (!out) {
+    out = deepFreeze(encode(set));
+    encoded.set(set, out);
+  }
+  return out;
+}
+
+function deepFreeze(v: FieldsV1): FieldsV1 {
+  for (const k in v) deepFreeze(v[k] as FieldsV1);
+  return Object.freeze(v);
 }
 
 function encode(set: FieldSet, self = false): FieldsV1 {
@@ -23,8 +41,15 @@ function encode(set: FieldSet, self = false): FieldsV1 {
 
 /** Decodes FieldsV1; throws an Error naming the bad part (callers decide what that means). */
 export function fieldsV1ToFieldSet(fields: unknown): FieldSet {
+  const text = JSON.stringify(fields);
+  const hit = text === undefined ? undefined : decoded.get(text);
+  if (hit) return hit;
   const set = new FieldSet();
   decode(fields, [], set);
+  if (text !== undefined) {
+    if (decoded.size >= DECODED_MAX) decoded.clear();
+    decoded.set(text, set);
+  }
   return set;
 }
 

@@ -64,9 +64,41 @@ export function goShape(node: TypeNode | undefined, v: unknown): unknown {
   }
 }
 
+/**
+ * goShape of `v` at its top level only: the same members as goShape(node, v) has, with the
+ * values below them as they are, except those goShape adds, which come fully shaped. goShape
+ * applied level by level gives what goShape gives (goShape of a shaped value changes nothing).
+ */
+export function goShapeLevel(node: TypeNode | undefined, v: unknown): unknown {
+  if (!node || node.kind !== 'struct' || !isObj(v) || node.atomic) return v;
+  const always = ALWAYS[node.name];
+  let out: Record<string, unknown> | undefined;
+  for (const k in v) {
+    const x = v[k];
+    if (typeof x !== 'object' || x === null) continue; // only empty lists and maps are dropped
+    if (emptyCollection(node.fields.get(k)?.type, x) && always?.[k] === undefined) {
+      out ??= { ...v };
+      delete out[k];
+    }
+  }
+  if (always) {
+    for (const k in always) {
+      if ((out ?? v)[k] === undefined) {
+        out ??= { ...v };
+        out[k] = always[k] === 'null' ? null : goShape(node.fields.get(k)?.type, {});
+      }
+    }
+  }
+  return out ?? v;
+}
+
 function emptyCollection(node: TypeNode | undefined, v: unknown): boolean {
   if (node?.kind === 'list') return Array.isArray(v) && v.length === 0;
-  if (node?.kind === 'map') return isObj(v) && Object.keys(v).length === 0;
+  if (node?.kind === 'map') {
+    if (!isObj(v)) return false;
+    for (const _ in v) return false;
+    return true;
+  }
   return false;
 }
 

@@ -46,12 +46,22 @@ export function managerIdentity(e: Identity): string {
   return JSON.stringify(id);
 }
 
-export function parseIdentity(id: string): Identity {
+// Every write parses the identities of every entry; there are few distinct ones.
+const identities = new Map<string, Readonly<Identity>>();
+const IDENTITIES_MAX = 4096;
+
+/** The parsed identity (shared and frozen: callers must not change it). */
+export function parseIdentity(id: string): Readonly<Identity> {
+  let who: Readonly<Identity> | undefined = identities.get(id);
+  if (who) return who;
   try {
-    return JSON.parse(id) as Identity;
+    who = Object.freeze(JSON.parse(id) as Identity);
   } catch {
-    return { manager: id, operation: 'Update' };
+    who = Object.freeze({ manager: id, operation: 'Update' as const });
   }
+  if (identities.size >= IDENTITIES_MAX) identities.clear();
+  identities.set(id, who);
+  return who;
 }
 
 /** Decodes managedFields; throws an Error saying what is wrong with which entry. */
@@ -91,6 +101,7 @@ const seconds = (t: string | undefined): number => (t ? Math.floor(Date.parse(t)
 export function encodeManaged(m: Managed): ManagedFieldsEntry[] | undefined {
   if (m.sets.size === 0) return undefined;
   const out: ManagedFieldsEntry[] = [];
+  const secs = new Map<ManagedFieldsEntry, number>();
   for (const [id, vs] of m.sets) {
     const who = parseIdentity(id);
     const e: ManagedFieldsEntry = {};
@@ -103,10 +114,14 @@ export function encodeManaged(m: Managed): ManagedFieldsEntry[] | undefined {
     e.fieldsV1 = fieldSetToFieldsV1(vs.set);
     if (who.subresource) e.subresource = who.subresource;
     out.push(e);
+    secs.set(e, seconds(time));
   }
-  const cmp = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
-  return out.sort((p, q) => cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time)
+  return out.sort((p, q) => cmp(p.operation, q.operation) || secs.get(p)! - secs.get(q)!
     || cmp(p.manager, q.manager) || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource, q.subresource));
+}
+
+function cmp(a = '', b = ''): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** How conflict messages name a manager: `"kubectl" using apps/v1`, `"x" with subresource "status"`. */

@@ -1,11 +1,12 @@
 // Comparing two values of one kind field by field (structured-merge-diff's Compare): which
 // paths the right side added, modified or removed. Leaves (scalars, atomic values, and maps
 // or lists empty on both sides) are compared by value; a non-leaf node that exists on one side
-// only is itself added or removed, along with everything below it. Both sides are first given
-// Go's shape (go-shape.ts), as upstream compares Go objects.
+// only is itself added or removed, along with everything below it. Both sides are given Go's
+// shape (go-shape.ts), as upstream compares Go objects — one level at a time, and only where
+// they differ: an update changes a few fields, and equal subtrees hold no change to find.
 import { fieldPE, type PathElement } from './fieldpath.js';
 import { FieldSet } from './fieldset.js';
-import { goShape } from './go-shape.js';
+import { goShapeLevel } from './go-shape.js';
 import type { TypeNode } from './schema-model.js';
 import { ItemKeyError, listItemPE } from './typed-fieldset.js';
 
@@ -33,11 +34,41 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return kx.length === ky.length && kx.every((k) => k in y && jsonEqual(x[k], y[k]));
 }
 
+/**
+ * Equal JSON data with no undefined anywhere (where the walk below would still record
+ * something): the subtrees need no walk. Maps by key regardless of order, lists by position.
+ */
+function sameDefined(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return false;
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameDefined(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (!Object.prototype.hasOwnProperty.call(y, k) || !sameDefined(x[k], y[k])) return false;
+    n++;
+  }
+  return n === Object.keys(y).length;
+}
+
 /** `undefined` on a side means the field is absent there. */
 export function compareTyped(node: TypeNode, lhs: unknown, rhs: unknown): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  walk(c, node, goShape(node, lhs), goShape(node, rhs), []);
+  diff(c, node, lhs, rhs, []);
   return c;
+}
+
+/** Compares raw values: equal ones hold no change; others get this level's Go shape and are walked. */
+function diff(c: Comparison, node: TypeNode | undefined, l: unknown, r: unknown, path: PathElement[]): void {
+  if (sameDefined(l, r)) return;
+  walk(c, node, goShapeLevel(node, l), goShapeLevel(node, r), path);
 }
 
 function leaf(c: Comparison, l: unknown, r: unknown, path: PathElement[]): void {
@@ -70,8 +101,8 @@ function walk(c: Comparison, node: TypeNode | undefined, l: unknown, r: unknown,
     if (node.relation === 'atomic' || bothEmpty) { leaf(c, l, r, path); return; }
     const left = itemsByPE(node, l);
     const right = itemsByPE(node, r);
-    for (const [pe, item] of right) walk(c, node.elem, left.get(pe), item, [...path, pe]);
-    for (const [pe, item] of left) if (!right.has(pe)) walk(c, node.elem, item, undefined, [...path, pe]);
+    for (const [pe, item] of right) diff(c, node.elem, left.get(pe), item, [...path, pe]);
+    for (const [pe, item] of left) if (!right.has(pe)) diff(c, node.elem, item, undefined, [...path, pe]);
   } else {
     const lm = isObj(l) ? l : undefined;
     const rm = isObj(r) ? r : undefined;
@@ -79,7 +110,7 @@ function walk(c: Comparison, node: TypeNode | undefined, l: unknown, r: unknown,
     const keys = new Set([...Object.keys(lm ?? {}), ...Object.keys(rm ?? {})]);
     for (const k of keys) {
       const child = node.kind === 'map' ? node.elem : node.fields.get(k)?.type;
-      walk(c, child, lm?.[k], rm?.[k], [...path, fieldPE(k)]);
+      diff(c, child, lm?.[k], rm?.[k], [...path, fieldPE(k)]);
     }
   }
   // A node that is not a leaf exists on one side only: it is added or removed as a whole.
