@@ -25,12 +25,16 @@ const SCHEMA_VERSION = 1;
  * WAL file once the write returns); only an OS crash or power loss can drop the last few.
  * Exclusive locking: one process owns the file, which the in-memory revision counter and the
  * in-process watch fan-out rely on; it also keeps the WAL index in heap memory.
+ * Checkpoints every 10,000 WAL pages (~40 MB) instead of 1,000: the pages a burst of writes
+ * touches again and again (kv leaves, the log's last page) are copied back once, and the
+ * checkpoint's fsyncs come ten times less often. Durability is the WAL's, as before.
  */
 export const PRAGMAS = [
   'locking_mode = EXCLUSIVE',
   'journal_mode = WAL',
   'synchronous = NORMAL',
   'cache_size = -32000',
+  'wal_autocheckpoint = 10000',
   'temp_store = MEMORY',
 ] as const;
 
