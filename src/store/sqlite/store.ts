@@ -25,8 +25,8 @@ export interface SqliteStoreOptions {
   /** Undelivered events a live watch may buffer before it falls back to the log (default 1,024). */
   readonly watchQueueLimit?: number;
   /**
-   * Recent events kept in memory for watches catching up (default 1,024 events holding at most
-   * 8 MiB of values; 0 = none, every catch-up reads the log).
+   * Recent events kept in memory for watches catching up (default 512 events holding at most
+   * 4 MiB of values; 0 = none, every catch-up reads the log).
    */
   readonly recentEvents?: number;
   readonly recentEventBytes?: number;
@@ -43,6 +43,17 @@ interface LogRow {
 // A zero-length BLOB sorts after every TEXT value in SQLite: the upper bound "no end".
 const NO_END = Buffer.alloc(0);
 const endParam = (end: string | undefined): string | Buffer => end ?? NO_END;
+/**
+ * A copy of a value in memory of its own. Buffer.from would take it from Node's shared 8 KiB
+ * pool, and a value kept for a while (recent events, watch queues) would keep its whole slab,
+ * and everything else allocated there, alive.
+ */
+function ownCopy(value: Uint8Array): Buffer {
+  const v = Buffer.allocUnsafeSlow(value.byteLength);
+  v.set(value);
+  return v;
+}
+
 const toKv = (r: KvRow): KeyValue => ({ key: r.key, value: r.value, createRevision: r.create_rev, modRevision: r.mod_rev });
 
 export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Promise<SqliteStore> {
@@ -70,7 +81,7 @@ export class SqliteStore implements Store, LogSource {
     this.#revision = opened.revision;
     this.#queueLimit = opts.watchQueueLimit ?? 1024;
     this.#giveWayAt = Math.max(1, Math.floor(this.#queueLimit / 2));
-    this.#recent = new RecentEvents(opts.recentEvents ?? 1024, opts.recentEventBytes ?? 8 * 2 ** 20);
+    this.#recent = new RecentEvents(opts.recentEvents ?? 512, opts.recentEventBytes ?? 4 * 2 ** 20);
     const onError = opts.onBackgroundError ?? ((e: unknown) => console.error('sqlite store compaction failed:', e));
     this.#compactor = new Compactor(db, opened.compacted, opened.compactDone, opts.compactBatch ?? 1000, () => this.#closed);
     if (this.#compactor.pending) this.#compactor.compact(opened.compacted).catch(onError); // resume after a crash
@@ -193,7 +204,7 @@ export class SqliteStore implements Store, LogSource {
     await this.#giveWay();
     this.#open();
     assertKey(key);
-    const v = Buffer.from(value); // a copy: live events must not change if the caller reuses its buffer
+    const v = ownCopy(value); // live events must not change if the caller reuses its buffer
     const rev = this.#revision + 1;
     this.#create(key, v, rev);
     this.#revision = rev;
@@ -206,7 +217,7 @@ export class SqliteStore implements Store, LogSource {
     await this.#giveWay();
     this.#open();
     assertKey(key);
-    const v = Buffer.from(value);
+    const v = ownCopy(value);
     const rev = this.#revision + 1;
     const prev = this.#update(key, v, expectedModRevision, rev);
     this.#revision = rev;

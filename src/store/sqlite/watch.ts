@@ -16,7 +16,7 @@
 // Before it gets that far, writers give way: while a live watch holds half its queue limit,
 // each write first waits a turn of the event loop, which lets in-process consumers drain.
 //
-// Catch-up reads the recent past from memory when it can (RecentEvents: the last few thousand
+// Catch-up reads the recent past from memory when it can (RecentEvents: the last few hundred
 // committed events, the very objects live watches were handed), and only older history from
 // the log: a watch that fell behind in a burst costs no SQL, and shares whatever was decoded
 // for the live watches of the same events (the API server decodes per event object).
