@@ -7,8 +7,12 @@
 // flight, on an identical cluster with no controllers and no node; and the same direct
 // creations on a fresh full cluster, until every claim is Bound and every pod Ready (what
 // the rest of the system costs without a StatefulSet). Prints figures and the process RSS
-// (control plane and sim node together); asserts nothing.
+// (control plane and sim node together); asserts nothing. Each of the three clusters runs in
+// a process of its own, so the StatefulSet's RSS is not that of clusters stopped before it;
+// the RSS the process had before its cluster started (Node, tsx and the loaded modules) is
+// printed beside it.
 //   node --import tsx bench/statefulset.ts [N] [M]        (default 1,000 and 100)
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +28,8 @@ const N = Number(process.argv[2] ?? 1000);
 const M = Number(process.argv[3] ?? 100);
 const IN_FLIGHT = 64;
 const LIMIT_MS = Number(process.env.BENCH_LIMIT_MS ?? 300_000);
-const dir = mkdtempSync(join(tmpdir(), 'berth-bench-statefulset-'));
+/** The parent makes the directory; its phases (child processes) work in it. */
+const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'berth-bench-statefulset-'));
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const rss = () => `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`;
 
@@ -111,39 +116,75 @@ async function timeSet(c: RunningCluster, name: string, replicas: number, policy
   return { created: p - t0, bound: b - t0, ready: r - t0, status: s - t0 };
 }
 
+/** Runs one phase in a child process; returns the numbers it reported. */
+function phase(name: string, env: Record<string, string> = {}): Record<string, number> {
+  const r = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, String(N), String(M)], {
+    env: { ...process.env, ...env, BENCH_PHASE: name, BENCH_DIR: dir }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8',
+  });
+  let result: Record<string, number> | undefined;
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('RESULT ')) result = JSON.parse(line.slice(7)) as Record<string, number>;
+    else if (line) console.log(line);
+  }
+  if (r.status !== 0 || !result) throw new Error(`phase ${name} failed (exit ${r.status})`);
+  return result;
+}
+
+const report = (result: Record<string, number>) => console.log(`RESULT ${JSON.stringify(result)}`);
+const startRss = rss();
+
 try {
-  const base = await start('baseline', []);
-  await namespace(base, 'bench');
-  const b0 = performance.now();
-  await createDirectly(base, 'bench');
-  const baseline = performance.now() - b0;
-  await base.stop();
-  console.log(`baseline: ${N} claims + ${N} pods created directly (no controllers, no node) in ${secs(baseline)}`);
-
-  const direct = await fullCluster('direct');
-  await namespace(direct, 'direct');
-  const drv = (await direct.client.list(Pods, { namespace: 'direct' })).metadata.resourceVersion ?? '0';
-  const dp = progress(direct, 'direct', drv, N);
-  const d0 = performance.now();
-  await createDirectly(direct, 'direct');
-  const [dBound, dReady] = await Promise.all([dp.claimsBound, dp.podsReady]);
-  await dp.podsCreated;
-  await direct.stop();
-  console.log(`without a StatefulSet: the same claims and pods created directly on a full cluster: all claims Bound in ${secs(dBound - d0)},`
-    + ` all pods Ready in ${secs(dReady - d0)}`);
-
-  const c = await fullCluster('sim');
-  const cpu0 = process.cpuUsage();
-  const par = await timeSet(c, 'parallel', N, 'Parallel');
-  const parCpu = process.cpuUsage(cpu0);
-  console.log(`Parallel, ${N} replicas with a claim each: all pods created in ${secs(par.created)} (${(par.created / baseline).toFixed(2)}x baseline),`
-    + ` all claims Bound in ${secs(par.bound)}, all pods Ready in ${secs(par.ready)} (${(par.ready / (dReady - d0)).toFixed(2)}x without a StatefulSet),`
-    + ` status ${N}/${N} in ${secs(par.status)}; process RSS ${rss()} (target: Ready < 15 s, RSS <= 300 MB);`
-    + ` process CPU ${secs((parCpu.user + parCpu.system) / 1000)}`);
-  const ord = await timeSet(c, 'ordered', M, 'OrderedReady');
-  console.log(`OrderedReady, ${M} replicas with a claim each: all Ready in ${secs(ord.ready)} (${(ord.ready / M).toFixed(0)} ms per pod),`
-    + ` status ${M}/${M} in ${secs(ord.status)}; process RSS ${rss()}`);
-  await c.stop();
+  switch (process.env.BENCH_PHASE) {
+    case 'baseline': {
+      const base = await start('baseline', []);
+      await namespace(base, 'bench');
+      const b0 = performance.now();
+      await createDirectly(base, 'bench');
+      const baseline = performance.now() - b0;
+      await base.stop();
+      console.log(`baseline: ${N} claims + ${N} pods created directly (no controllers, no node) in ${secs(baseline)}`);
+      report({ baseline });
+      break;
+    }
+    case 'direct': {
+      const direct = await fullCluster('direct');
+      await namespace(direct, 'direct');
+      const drv = (await direct.client.list(Pods, { namespace: 'direct' })).metadata.resourceVersion ?? '0';
+      const dp = progress(direct, 'direct', drv, N);
+      const d0 = performance.now();
+      await createDirectly(direct, 'direct');
+      const [dBound, dReady] = await Promise.all([dp.claimsBound, dp.podsReady]);
+      await dp.podsCreated;
+      await direct.stop();
+      console.log(`without a StatefulSet: the same claims and pods created directly on a full cluster: all claims Bound in ${secs(dBound - d0)},`
+        + ` all pods Ready in ${secs(dReady - d0)}`);
+      report({ ready: dReady - d0 });
+      break;
+    }
+    case 'sim': {
+      const baseline = Number(process.env.BENCH_BASELINE_MS);
+      const directReady = Number(process.env.BENCH_DIRECT_READY_MS);
+      const c = await fullCluster('sim');
+      const cpu0 = process.cpuUsage();
+      const par = await timeSet(c, 'parallel', N, 'Parallel');
+      const parCpu = process.cpuUsage(cpu0);
+      console.log(`Parallel, ${N} replicas with a claim each: all pods created in ${secs(par.created)} (${(par.created / baseline).toFixed(2)}x baseline),`
+        + ` all claims Bound in ${secs(par.bound)}, all pods Ready in ${secs(par.ready)} (${(par.ready / directReady).toFixed(2)}x without a StatefulSet),`
+        + ` status ${N}/${N} in ${secs(par.status)}; process RSS ${rss()}, ${startRss} before the cluster started (target: Ready < 15 s, RSS <= 300 MB);`
+        + ` process CPU ${secs((parCpu.user + parCpu.system) / 1000)}`);
+      const ord = await timeSet(c, 'ordered', M, 'OrderedReady');
+      console.log(`OrderedReady, ${M} replicas with a claim each: all Ready in ${secs(ord.ready)} (${(ord.ready / M).toFixed(0)} ms per pod),`
+        + ` status ${M}/${M} in ${secs(ord.status)}; process RSS ${rss()}`);
+      await c.stop();
+      report({});
+      break;
+    }
+    default: {
+      const { baseline } = phase('baseline');
+      const { ready } = phase('direct');
+      phase('sim', { BENCH_BASELINE_MS: String(baseline), BENCH_DIRECT_READY_MS: String(ready) });
+    }
+  }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.BENCH_PHASE) rmSync(dir, { recursive: true, force: true });
 }
