@@ -2,6 +2,7 @@
 export * from './errors.js';
 export * from './types.js';
 export * from './resources.js';
+export * from './cidr.js';
 export * from './labels.js';
 export * from './fields.js';
 export * from './age.js';

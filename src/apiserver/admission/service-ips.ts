@@ -1,6 +1,6 @@
 // Service IP and node port allocation (upstream: the service REST storage's allocators).
 // Allocation reads the live set of services, so released addresses come back by themselves.
-import { field, invalid, Services, type KubeObject } from '../../core/index.js';
+import { field, invalid, ipv4ToNumber, parseCidr, Services, toDotted, type KubeObject } from '../../core/index.js';
 import type { AdmissionPlugin } from './types.js';
 
 interface ServiceSpec {
@@ -17,18 +17,9 @@ export interface ServiceRanges {
 
 export const DEFAULT_SERVICE_RANGES: ServiceRanges = { serviceCidr: '10.96.0.0/12', nodePortMin: 30000, nodePortMax: 32767 };
 
-export function ipToInt(ip: string): number {
-  return ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-}
-export function intToIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-
-export function cidrRange(cidr: string): { first: number; last: number } {
-  const [base, bits] = cidr.split('/');
-  const size = 2 ** (32 - Number(bits));
-  const first = Math.floor(ipToInt(base) / size) * size;
-  return { first, last: first + size - 1 };
+function cidrRange(cidr: string): { first: number; last: number } {
+  const { base, size } = parseCidr(cidr);
+  return { first: base, last: base + size - 1 };
 }
 
 export function serviceIpAllocator(ranges: ServiceRanges = DEFAULT_SERVICE_RANGES): AdmissionPlugin {
@@ -48,16 +39,16 @@ export function serviceIpAllocator(ranges: ServiceRanges = DEFAULT_SERVICE_RANGE
         const size = last - first - 1;
         let ip: string | undefined;
         for (let tries = 0; tries < 64 && !ip; tries++) {
-          const candidate = intToIp(first + 2 + Math.floor(Math.random() * (size - 1)));
+          const candidate = toDotted(first + 2 + Math.floor(Math.random() * (size - 1)));
           if (!usedIps.has(candidate)) ip = candidate;
         }
-        for (let n = first + 2; !ip && n < last; n++) if (!usedIps.has(intToIp(n))) ip = intToIp(n);
+        for (let n = first + 2; !ip && n < last; n++) if (!usedIps.has(toDotted(n))) ip = toDotted(n);
         if (!ip) throw invalid('Service', '', name, [field.invalid('spec.clusterIPs', [], 'failed to allocate IP: range is full')]);
         spec.clusterIP = ip;
         spec.clusterIPs = [ip];
       } else if (spec.clusterIP !== 'None') {
-        const n = ipToInt(spec.clusterIP);
-        if (!/^\d+\.\d+\.\d+\.\d+$/.test(spec.clusterIP) || n < first || n > last) {
+        const n = ipv4ToNumber(spec.clusterIP);
+        if (n === undefined || n < first || n > last) {
           throw invalid('Service', '', name, [field.invalid('spec.clusterIPs', [spec.clusterIP],
             `failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is ${ranges.serviceCidr}`)]);
         }

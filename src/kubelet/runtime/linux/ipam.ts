@@ -5,34 +5,19 @@
 // address are never allocated.
 import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gatewayOf, parseCidr as parseCoreCidr, toDotted, type Cidr } from '../../../core/index.js';
 import { RuntimeError } from '../types.js';
 
-export interface Cidr {
-  readonly base: number;
-  readonly prefix: number;
-  readonly size: number;
-}
-
+/** The pod CIDR, parsed by core's one IPv4 parser; a bad one is a RuntimeError naming it. */
 export function parseCidr(cidr: string): Cidr {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr.trim());
-  const octets = m ? m.slice(1, 5).map(Number) : [];
-  const prefix = m ? Number(m[5]) : NaN;
-  if (!m || octets.some((o) => o > 255) || !(prefix >= 8 && prefix <= 30)) {
-    throw new RuntimeError(`pod CIDR ${JSON.stringify(cidr)}: an IPv4 a.b.c.d/n with 8 <= n <= 30 is expected`);
+  try {
+    return parseCoreCidr(cidr);
+  } catch (e) {
+    throw new RuntimeError(`pod CIDR ${(e as Error).message}`);
   }
-  const size = 2 ** (32 - prefix);
-  const addr = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
-  return { base: Math.floor(addr / size) * size, prefix, size };
 }
 
-export function toDotted(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-/** The bridge's address (first host of the range), e.g. 10.244.0.1. */
-export function gatewayOf(c: Cidr): string {
-  return toDotted(c.base + 1);
-}
+export { gatewayOf, toDotted, type Cidr };
 
 export class Ipam {
   private cidr: Cidr | undefined;

@@ -1,5 +1,6 @@
 // Pod IPs for the sim runtime: the lowest free host address of the node's pod CIDR, skipping
 // the network address and .1 (the bridge/gateway on a real node). IPv4 only.
+import { ipv4ToNumber, parseCidr, toDotted } from '../../../core/index.js';
 
 export class IpPool {
   private base = 0;
@@ -7,13 +8,14 @@ export class IpPool {
   private readonly used = new Set<number>();
 
   configure(cidr: string): void {
-    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-    if (!m) throw new Error(`sim runtime: unsupported pod CIDR ${JSON.stringify(cidr)} (IPv4 a.b.c.d/n expected)`);
-    const prefix = Number(m[5]);
-    if (prefix < 8 || prefix > 30) throw new Error(`sim runtime: pod CIDR prefix /${prefix} out of range`);
-    const addr = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
-    this.size = 2 ** (32 - prefix);
-    this.base = (addr & ~(this.size - 1)) >>> 0;
+    let c;
+    try {
+      c = parseCidr(cidr);
+    } catch (e) {
+      throw new Error(`sim runtime: pod CIDR ${(e as Error).message}`);
+    }
+    this.size = c.size;
+    this.base = c.base;
   }
 
   get configured(): boolean {
@@ -22,7 +24,7 @@ export class IpPool {
 
   /** Marks an address as taken (re-adopted sandboxes); ignores addresses outside the range. */
   reserve(ip: string): void {
-    const n = toNumber(ip);
+    const n = ipv4ToNumber(ip);
     if (n !== undefined && n >= this.base && n < this.base + this.size) this.used.add(n - this.base);
   }
 
@@ -37,17 +39,7 @@ export class IpPool {
   }
 
   release(ip: string): void {
-    const n = toNumber(ip);
+    const n = ipv4ToNumber(ip);
     if (n !== undefined) this.used.delete(n - this.base);
   }
-}
-
-function toNumber(ip: string): number | undefined {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
-}
-
-function toDotted(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
