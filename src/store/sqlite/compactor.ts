@@ -9,6 +9,10 @@
 //
 // Progress (`compact_done`) is committed with each batch; after a crash, opening the store
 // resumes the walk.
+//
+// Compaction never writes inside the store's open write batch (group commit, see store.ts):
+// `settle` commits that batch first, so each compaction step is a transaction of its own and
+// a failed write batch cannot take compaction progress with it, nor the reverse.
 import type Database from 'better-sqlite3';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
@@ -25,6 +29,8 @@ export class Compactor {
     done: number,
     private readonly batchSize: number,
     private readonly isClosed: () => boolean,
+    /** Commits the store's open write batch, if any; throws if that fails (the store is then closed). */
+    private readonly settle: () => void,
   ) {
     this.#compacted = compacted;
     this.#done = done;
@@ -51,6 +57,7 @@ export class Compactor {
    */
   compact(revision: number): Promise<void> {
     if (revision > this.#compacted) {
+      this.settle();
       this.#setMeta.run('compacted', revision);
       this.#compacted = revision;
     }
@@ -63,6 +70,7 @@ export class Compactor {
       for (;;) {
         await yieldToLoop(); // first, so #running is set before this can finish
         if (this.isClosed() || this.#done >= this.#compacted) return;
+        this.settle();
         const hi = Math.min(this.#compacted, this.#done + this.batchSize);
         this.#batchTx(this.#done, hi);
         this.#done = hi;

@@ -1,8 +1,26 @@
-// The embedded Store on SQLite (better-sqlite3, synchronous). Every write is one transaction
-// that updates `kv` and appends one `log` row; the revision counter lives in memory (the file
-// is opened with an exclusive lock, so nothing else can write it) and only moves after the
-// commit succeeded. Watch events are published synchronously right after the commit; see
-// watch.ts for ordering and the slow-watcher policy, compactor.ts for compaction.
+// The embedded Store on SQLite (better-sqlite3, synchronous). Every write updates `kv` and
+// appends one `log` row; the revision counter lives in memory (the file is opened with an
+// exclusive lock, so nothing else can write it). See watch.ts for ordering and the
+// slow-watcher policy, compactor.ts for compaction.
+//
+// Group commit: the writes that arrive in one turn of the event loop share one transaction
+// (a batch), committed by a setImmediate callback, or at once when the batch reaches
+// BATCH_WRITES writes or BATCH_BYTES bytes of values. A COMMIT costs far more than the
+// statements of one write, so batching pays whenever requests are in flight together.
+// - A write's promise resolves only after the transaction holding it committed; its watch event
+//   is published right after that commit, in revision order, with the rest of its batch.
+// - A write that fails its own check (KeyExists, NotFound, Conflict) fails before it runs any
+//   statement: nothing is written for it and the batch goes on without it. The checks read
+//   `#index` (key -> modRevision of every live key), kept in step with the writes in memory.
+// - A failed COMMIT (disk full, I/O error), or any other SQLite error inside an open batch,
+//   is fatal: the batch is rolled back, every write of it fails with that error, none of its
+//   events is published, and the store closes (every later call fails with Closed). etcd does
+//   the same when a WAL write fails: it cannot tell what reached the disk, so it stops.
+// - Reads share the one connection, so a read issued while a batch is open sees the batch's
+//   writes before they are durable (get, list and currentRevision report the revision they
+//   reflect). That is sound only because of the rule above: a batch either commits or the
+//   store dies with it, so no later read from this store contradicts what was read. Watches
+//   are different: they start from and deliver only committed revisions (`#committed`).
 import type Database from 'better-sqlite3';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { assertKey, compareKeys, prefixEnd } from '../keys.js';
@@ -35,6 +53,8 @@ export interface SqliteStoreOptions {
 }
 
 interface KvRow { key: string; value: Buffer; create_rev: number; mod_rev: number }
+/** A key's version as its log row holds it (the row at the key's modRevision). */
+interface VersionRow { value: Buffer; create_rev: number }
 interface LogRow {
   rev: number; key: string; deleted: number; value: Buffer | null; create_rev: number;
   prev_rev: number; prev_value: Buffer | null; prev_create: number | null;
@@ -54,6 +74,38 @@ function ownCopy(value: Uint8Array): Buffer {
   return v;
 }
 
+/** A batch commits at once when it holds this many writes or this many bytes of values. */
+const BATCH_WRITES = 256;
+const BATCH_BYTES = 4 * 2 ** 20;
+
+/** The open write batch: writes sharing one transaction, not yet committed. */
+interface Batch {
+  /** Its writes' events in revision order, published after the commit. */
+  readonly events: StoreEvent[];
+  bytes: number;
+  /** Settles when the batch committed (or failed with the COMMIT's error). */
+  readonly done: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const done = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+  done.catch(noop); // every write awaits it; a batch whose writes all failed early must not warn
+  return { events: [], bytes: 0, done, resolve, reject };
+}
+
+function noop(): void {}
+
+const CONNECTION = Symbol('sqlite connection');
+/**
+ * Test seam: the store's connection, for tests that make SQLite itself fail (a full database,
+ * a failing COMMIT). Not exported from the package.
+ */
+export const connectionOf = (s: SqliteStore): Database.Database => s[CONNECTION];
+
 const toKv = (r: KvRow): KeyValue => ({ key: r.key, value: r.value, createRevision: r.create_rev, modRevision: r.mod_rev });
 
 export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Promise<SqliteStore> {
@@ -61,7 +113,13 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Pr
 }
 
 export class SqliteStore implements Store, LogSource {
+  /** The last revision written, committed or in the open batch: what reads see. */
   #revision: number;
+  /** The last committed revision: what watches see. */
+  #committed: number;
+  /** modRevision of every live key, open batch included (CAS checks without a SELECT). */
+  readonly #index = new Map<string, number>();
+  #batch: Batch | undefined;
   #closed = false;
   readonly #db: Database.Database;
   readonly #hub = new WatchHub();
@@ -71,19 +129,17 @@ export class SqliteStore implements Store, LogSource {
   readonly #queueLimit: number;
   readonly #giveWayAt: number;
   readonly #q; // prepared statements
-  readonly #create: (key: string, value: Buffer, rev: number) => void;
-  readonly #update: (key: string, value: Buffer, expected: number, rev: number) => KvRow;
-  readonly #delete: (key: string, expected: number | undefined, rev: number) => KvRow;
+  readonly #commitSoon = (batch: Batch): void => { if (this.#batch === batch) this.#commit(batch); };
 
   constructor(readonly path: string, opts: SqliteStoreOptions = {}) {
     const opened = openDb(path);
     const db = (this.#db = opened.db);
-    this.#revision = opened.revision;
+    this.#revision = this.#committed = opened.revision;
     this.#queueLimit = opts.watchQueueLimit ?? 1024;
     this.#giveWayAt = Math.max(1, Math.floor(this.#queueLimit / 2));
     this.#recent = new RecentEvents(opts.recentEvents ?? 512, opts.recentEventBytes ?? 4 * 2 ** 20);
     const onError = opts.onBackgroundError ?? ((e: unknown) => console.error('sqlite store compaction failed:', e));
-    this.#compactor = new Compactor(db, opened.compacted, opened.compactDone, opts.compactBatch ?? 1000, () => this.#closed);
+    this.#compactor = new Compactor(db, opened.compacted, opened.compactDone, opts.compactBatch ?? 1000, () => this.#closed, () => this.#settle());
     if (this.#compactor.pending) this.#compactor.compact(opened.compacted).catch(onError); // resume after a crash
 
     const cols = 'key, value, create_rev, mod_rev';
@@ -97,7 +153,7 @@ export class SqliteStore implements Store, LogSource {
        UNION ALL
        SELECT p.key, p.value, p.create_rev, p.rev AS mod_rev FROM changed c JOIN log p ON p.rev = c.prev_rev
        ORDER BY key LIMIT @limit`);
-    const q = (this.#q = {
+    this.#q = {
       get: db.prepare<[string], KvRow>(`SELECT ${cols} FROM kv WHERE key = ?`),
       listFrom: db.prepare(`SELECT ${cols} FROM kv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?`),
       listAfter: db.prepare(`SELECT ${cols} FROM kv WHERE key > ? AND key < ? ORDER BY key LIMIT ?`),
@@ -113,25 +169,16 @@ export class SqliteStore implements Store, LogSource {
          FROM log l LEFT JOIN log p ON p.rev = l.prev_rev
          WHERE l.rev > ? AND l.rev <= ? AND l.key >= ? AND l.key < ? ORDER BY l.rev`),
       pageCount: db.prepare<[], { n: number }>('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()'),
-    });
-
-    // Each write: one transaction; a thrown StoreError rolls it back.
-    this.#create = db.transaction((key: string, value: Buffer, rev: number) => {
-      if (q.insertKv.run(key, value, rev, rev).changes === 0) throw this.#err('KeyExists', `key ${key} already exists`);
-      q.append.run(rev, key, 0, value, rev, 0);
-    });
-    this.#update = db.transaction((key: string, value: Buffer, expected: number, rev: number) => {
-      const cur = this.#current(key, expected);
-      q.updateKv.run(value, rev, key);
-      q.append.run(rev, key, 0, value, cur.create_rev, cur.mod_rev);
-      return cur;
-    });
-    this.#delete = db.transaction((key: string, expected: number | undefined, rev: number) => {
-      const cur = this.#current(key, expected);
-      q.deleteKv.run(key);
-      q.append.run(rev, key, 1, null, cur.create_rev, cur.mod_rev);
-      return cur;
-    });
+      // The previous version of a key: its log row is never compacted while it is current,
+      // and a lookup by rev (the rowid) is cheaper than one by key.
+      version: db.prepare<[number], VersionRow>('SELECT value, create_rev FROM log WHERE rev = ?'),
+      begin: db.prepare('BEGIN'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+    };
+    for (const r of db.prepare<[], { key: string; mod_rev: number }>('SELECT key, mod_rev FROM kv').iterate()) {
+      this.#index.set(r.key, r.mod_rev);
+    }
 
     const interval = opts.compactIntervalMs ?? 30_000;
     if (interval > 0) {
@@ -149,7 +196,7 @@ export class SqliteStore implements Store, LogSource {
   get liveWatches(): number { return this.#hub.size; }
 
   // LogSource (for watches)
-  get revision(): number { return this.#revision; }
+  get revision(): number { return this.#committed; }
   get compacted(): number { return this.#compactor.compacted; }
   get closed(): boolean { return this.#closed; }
 
@@ -204,12 +251,20 @@ export class SqliteStore implements Store, LogSource {
     await this.#giveWay();
     this.#open();
     assertKey(key);
+    if (this.#index.has(key)) throw this.#err('KeyExists', `key ${key} already exists`);
     const v = ownCopy(value); // live events must not change if the caller reuses its buffer
+    const batch = this.#batch ?? this.#begin();
     const rev = this.#revision + 1;
-    this.#create(key, v, rev);
-    this.#revision = rev;
+    try {
+      this.#q.insertKv.run(key, v, rev, rev);
+      this.#q.append.run(rev, key, 0, v, rev, 0);
+    } catch (e) {
+      throw this.#fatal(batch, e);
+    }
+    this.#wrote(key, rev);
     const kv: KeyValue = { key, value: v, createRevision: rev, modRevision: rev };
-    this.#publish({ type: 'put', kv }, key, rev);
+    this.#add(batch, { type: 'put', kv }, v.byteLength);
+    await batch.done;
     return kv;
   }
 
@@ -217,12 +272,22 @@ export class SqliteStore implements Store, LogSource {
     await this.#giveWay();
     this.#open();
     assertKey(key);
+    const mod = this.#check(key, expectedModRevision);
     const v = ownCopy(value);
+    const batch = this.#batch ?? this.#begin();
     const rev = this.#revision + 1;
-    const prev = this.#update(key, v, expectedModRevision, rev);
-    this.#revision = rev;
-    const kv: KeyValue = { key, value: v, createRevision: prev.create_rev, modRevision: rev };
-    this.#publish({ type: 'put', kv, prev: toKv(prev) }, key, rev);
+    let prev: KeyValue;
+    try {
+      prev = this.#version(key, mod);
+      this.#q.updateKv.run(v, rev, key);
+      this.#q.append.run(rev, key, 0, v, prev.createRevision, mod);
+    } catch (e) {
+      throw this.#fatal(batch, e);
+    }
+    this.#wrote(key, rev);
+    const kv: KeyValue = { key, value: v, createRevision: prev.createRevision, modRevision: rev };
+    this.#add(batch, { type: 'put', kv, prev }, v.byteLength);
+    await batch.done;
     return kv;
   }
 
@@ -230,10 +295,20 @@ export class SqliteStore implements Store, LogSource {
     await this.#giveWay();
     this.#open();
     assertKey(key);
+    const mod = this.#check(key, expectedModRevision);
+    const batch = this.#batch ?? this.#begin();
     const rev = this.#revision + 1;
-    const prev = toKv(this.#delete(key, expectedModRevision, rev));
-    this.#revision = rev;
-    this.#publish({ type: 'delete', key, revision: rev, prev }, key, rev);
+    let prev: KeyValue;
+    try {
+      prev = this.#version(key, mod);
+      this.#q.deleteKv.run(key);
+      this.#q.append.run(rev, key, 1, null, prev.createRevision, mod);
+    } catch (e) {
+      throw this.#fatal(batch, e);
+    }
+    this.#wrote(key, rev, true);
+    this.#add(batch, { type: 'delete', key, revision: rev, prev }, 0);
+    await batch.done;
     return prev;
   }
 
@@ -255,7 +330,7 @@ export class SqliteStore implements Store, LogSource {
     this.#open();
     if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`invalid compaction revision ${revision}`);
     if (revision > this.#revision) throw this.#err('FutureRevision', `cannot compact at ${revision}: current revision is ${this.#revision}`);
-    await this.#compactor.compact(revision);
+    await this.#compactor.compact(revision); // commits the open batch first
   }
 
   async size(): Promise<number> {
@@ -263,14 +338,14 @@ export class SqliteStore implements Store, LogSource {
     return this.#q.pageCount.get()!.n;
   }
 
+  /** Commits the open batch first; if that COMMIT fails, its writes fail and the store closes all the same. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#hub.failAll(new StoreError('Closed', 'store is closed', this.#revision));
-    this.#recent.clear();
-    this.#db.close();
+    const batch = this.#batch;
+    if (batch) this.#commit(batch);
+    this.#shutdown();
   }
+
+  get [CONNECTION](): Database.Database { return this.#db; }
 
   /**
    * Before a write: while a live watch holds half its queue limit, let its consumer run first.
@@ -285,20 +360,94 @@ export class SqliteStore implements Store, LogSource {
     if (this.#hub.backlog >= this.#giveWayAt) await yieldToLoop();
   }
 
-  /** After a commit: to the live watches, and into the recent events for those catching up. */
-  #publish(ev: StoreEvent, key: string, rev: number): void {
-    this.#recent.push(ev, rev);
-    this.#hub.publish(ev, key, rev);
+  /** Opens a batch: BEGIN now, COMMIT on the next turn of the event loop (or when full). */
+  #begin(): Batch {
+    this.#q.begin.run();
+    const batch = (this.#batch = newBatch());
+    setImmediate(this.#commitSoon, batch);
+    return batch;
   }
 
-  /** The key's current row, checked against an expected modRevision (inside a write). */
-  #current(key: string, expected: number | undefined): KvRow {
-    const cur = this.#q.get.get(key);
-    if (!cur) throw this.#err('NotFound', `key ${key} not found`);
-    if (expected !== undefined && cur.mod_rev !== expected) {
-      throw this.#err('Conflict', `key ${key}: expected modRevision ${expected}, found ${cur.mod_rev}`);
+  /** A write ran its statements in `batch`; commits at once when the batch is full. */
+  #add(batch: Batch, ev: StoreEvent, bytes: number): void {
+    batch.events.push(ev);
+    batch.bytes += bytes;
+    if (batch.events.length >= BATCH_WRITES || batch.bytes >= BATCH_BYTES) this.#commit(batch);
+  }
+
+  /** Commits the open batch, if any (before compaction and close). Throws if the COMMIT fails. */
+  #settle(): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    this.#commit(batch);
+    if (this.#closed) throw new StoreError('Closed', 'store is closed');
+  }
+
+  /** COMMIT, then publish the batch's events in revision order and let its writes return. */
+  #commit(batch: Batch): void {
+    this.#batch = undefined;
+    try {
+      this.#q.commit.run();
+    } catch (e) {
+      this.#fatal(batch, e);
+      return;
     }
-    return cur;
+    this.#committed = this.#revision;
+    for (const ev of batch.events) {
+      const rev = ev.type === 'put' ? ev.kv.modRevision : ev.revision;
+      this.#recent.push(ev, rev);
+      this.#hub.publish(ev, ev.type === 'put' ? ev.kv.key : ev.key, rev);
+    }
+    batch.resolve();
+  }
+
+  /**
+   * SQLite failed inside a batch (a statement or the COMMIT): what reached the file is unknown,
+   * so, like etcd after a failed WAL write, give up: roll back, fail every write of the batch
+   * with the error, publish none of it, close the store. Returns the error for `throw`.
+   */
+  #fatal(batch: Batch, err: unknown): unknown {
+    if (this.#batch === batch) this.#batch = undefined;
+    try {
+      if (this.#db.inTransaction) this.#q.rollback.run();
+    } catch {
+      // closing the connection below discards the transaction anyway
+    }
+    batch.reject(err);
+    this.#shutdown();
+    return err;
+  }
+
+  #shutdown(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#hub.failAll(new StoreError('Closed', 'store is closed', this.#committed));
+    this.#recent.clear();
+    this.#index.clear();
+    this.#db.close();
+  }
+
+  /** The key's modRevision, checked against an expected one (before a write runs anything). */
+  #check(key: string, expected: number | undefined): number {
+    const mod = this.#index.get(key);
+    if (mod === undefined) throw this.#err('NotFound', `key ${key} not found`);
+    if (expected !== undefined && mod !== expected) {
+      throw this.#err('Conflict', `key ${key}: expected modRevision ${expected}, found ${mod}`);
+    }
+    return mod;
+  }
+
+  /** The key's current version (at `mod`), read from its log row. */
+  #version(key: string, mod: number): KeyValue {
+    const row = this.#q.version.get(mod) ?? this.#q.get.get(key)!;
+    return { key, value: row.value, createRevision: row.create_rev, modRevision: mod };
+  }
+
+  #wrote(key: string, rev: number, deleted = false): void {
+    this.#revision = rev;
+    if (deleted) this.#index.delete(key);
+    else this.#index.set(key, rev);
   }
 
   #checkReadable(revision: number): void {
