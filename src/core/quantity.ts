@@ -26,7 +26,9 @@ const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40
 const DECIMAL_BY_EXPONENT = new Map(Object.entries(DECIMAL_SUFFIXES).map(([s, e]) => [e, s]));
 const BINARY_BY_EXPONENT = new Map(Object.entries(BINARY_SUFFIXES).map(([s, e]) => [e, s]));
 
-const pow10 = (n: number): bigint => 10n ** BigInt(n);
+// Powers of ten by table: bigint exponentiation is slow, and comparisons and values need them often.
+const POW10: readonly bigint[] = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i));
+const pow10 = (n: number): bigint => (n >= 0 && n < 64 ? POW10[n] : 10n ** BigInt(n));
 const abs = (v: bigint): bigint => (v < 0n ? -v : v);
 
 /** Divide rounding the magnitude up (away from zero), as upstream's RoundUp does. */
@@ -36,6 +38,9 @@ function divAwayFromZero(v: bigint, d: bigint): bigint {
 }
 
 export class Quantity {
+  /** The canonical text, computed once: instances never change (parsed ones are shared and frozen). */
+  #text: string | undefined;
+
   /** The value is `unscaled * 10^scale`. */
   private constructor(
     readonly unscaled: bigint,
@@ -64,6 +69,7 @@ export class Quantity {
 
   /** Both values brought to the smaller scale, so they compare as plain integers. */
   private aligned(other: Quantity): [bigint, bigint, number] {
+    if (this.scale === other.scale) return [this.unscaled, other.unscaled, this.scale];
     const s = Math.min(this.scale, other.scale);
     return [this.unscaled * pow10(this.scale - s), other.unscaled * pow10(other.scale - s), s];
   }
@@ -94,7 +100,8 @@ export class Quantity {
 
   /** The value at `scale` (e.g. 0 for units, -3 for milli), rounded away from zero. */
   scaledValue(scale: number): bigint {
-    if (this.scale >= scale) return this.unscaled * pow10(this.scale - scale);
+    if (this.scale === scale) return this.unscaled;
+    if (this.scale > scale) return this.unscaled * pow10(this.scale - scale);
     return divAwayFromZero(this.unscaled, pow10(scale - this.scale));
   }
 
@@ -129,7 +136,7 @@ export class Quantity {
 
   /** Canonical text: the original when it was canonical, else upstream's CanonicalizeBytes. */
   toString(): string {
-    return this.original ?? this.canonical();
+    return this.original ?? (this.#text ??= this.canonical());
   }
 
   toJSON(): string {
@@ -220,9 +227,37 @@ function interpretSuffix(s: string): { base: 2 | 10; exponent: number; format: Q
   return undefined;
 }
 
+// Writes carry the same few quantity texts over and over ("1Gi", "100m"): each is parsed once.
+// A hit hands out the same (frozen) Quantity, which is safe because a Quantity never changes.
+// A text that does not parse keeps its message, so a repeat throws the same error.
+const parsed = new Map<string, Quantity | string>();
+const PARSED_MAX = 4096;
+
 /** Parse a quantity; throws QuantityParseError with upstream's message. */
 export function parseQuantity(input: string | number): Quantity {
-  const str = typeof input === 'number' ? String(input) : input.trim();
+  const r = parseCached(input);
+  if (typeof r === 'string') throw new QuantityParseError(r);
+  return r;
+}
+
+/** The parsed quantity, or the parse error's message. */
+function parseCached(input: string | number): Quantity | string {
+  // Anything else fails in trim() as it always did (a TypeError, not a parse error).
+  const text = typeof input === 'number' ? String(input) : typeof input === 'string' ? input : (input as string).trim();
+  let r = parsed.get(text);
+  if (r !== undefined) return r;
+  try {
+    r = Object.freeze(parseText(text.trim())) as Quantity;
+  } catch (e) {
+    if (!(e instanceof QuantityParseError)) throw e;
+    r = e.message;
+  }
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(text, r);
+  return r;
+}
+
+function parseText(str: string): Quantity {
   if (str.length === 0) throw new QuantityParseError(QUANTITY_FORMAT_ERROR);
   if (str === '0') return Quantity.fromParts(0n, 0, 'DecimalSI', '0');
   const { positive, value, num, denom, suffix } = splitQuantity(str);
@@ -284,11 +319,8 @@ export function parseQuantity(input: string | number): Quantity {
 
 export function tryParseQuantity(input: unknown): Quantity | undefined {
   if (typeof input !== 'string' && typeof input !== 'number') return undefined;
-  try {
-    return parseQuantity(input);
-  } catch {
-    return undefined;
-  }
+  const r = parseCached(input);
+  return typeof r === 'string' ? undefined : r;
 }
 
 /** The canonical spelling of a quantity text, or the text itself when it does not parse. */
