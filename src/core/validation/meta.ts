@@ -36,22 +36,44 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return ak.length === bk.length && ak.every((k) => jsonEqual(ao[k], bo[k]));
 }
 
-/** Semantic equality as upstream's Semantic.DeepEqual: nil and empty slices/maps are equal. */
+/**
+ * Semantic equality as upstream's Semantic.DeepEqual: nil and empty slices/maps are equal.
+ * Values that are "absent" (undefined, null, an empty list, an object with only absent
+ * members) equal each other; list items compare pairwise, object members by key. Compares in
+ * place, without building pruned copies (it runs on every update of most kinds).
+ */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  return jsonEqual(prune(a), prune(b));
+  if (a === b && typeof a !== 'number') return true; // numbers: NaN never equals itself
+  const ea = isAbsent(a);
+  const eb = isAbsent(b);
+  if (ea || eb) return ea && eb;
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!semanticEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let present = 0;
+  for (const k of Object.keys(ao)) {
+    if (isAbsent(ao[k])) continue;
+    if (!semanticEqual(ao[k], bo[k])) return false;
+    present++;
+  }
+  for (const k of Object.keys(bo)) if (!isAbsent(bo[k])) present--;
+  return present === 0;
 }
 
-function prune(v: unknown): unknown {
-  if (Array.isArray(v)) return v.length ? v.map(prune) : undefined;
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      const p = prune(x);
-      if (p !== undefined) out[k] = p;
-    }
-    return Object.keys(out).length ? out : undefined;
-  }
-  return v === null ? undefined : v;
+/** Whether Semantic.DeepEqual sees no value: undefined, null, [], or an object of such members. */
+function isAbsent(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.length === 0;
+  for (const k of Object.keys(v)) if (!isAbsent((v as Record<string, unknown>)[k])) return false;
+  return true;
 }
 
 /** Go's zero value check for JSON values: unset, null, "", 0, false, empty list or object. */
@@ -71,21 +93,41 @@ export function validateLabelName(name: string, path: string): FieldError[] {
 }
 
 export function validateLabels(labels: Record<string, string> | undefined | null, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  for (const [k, v] of Object.entries(labels ?? {})) {
-    errs.push(...validateLabelName(k, path));
-    errs.push(...isValidLabelValue(String(v)).map((m) => field.invalid(path, v, m)));
+  return pushLabelErrors([], labels, path);
+}
+
+function pushLabelErrors(errs: FieldError[], labels: Record<string, string> | undefined | null, path: string): FieldError[] {
+  if (!labels) return errs;
+  for (const k of Object.keys(labels)) {
+    const v = labels[k];
+    for (const m of isQualifiedName(k)) errs.push(field.invalid(path, k, m));
+    for (const m of isValidLabelValue(String(v))) errs.push(field.invalid(path, v, m));
   }
   return errs;
 }
 
+// Annotation keys repeat on every write of an object: remember the ones that passed.
+const validAnnotationKeys = new Set<string>();
+const VALID_KEYS_MAX = 4096;
+
 export function validateAnnotations(annotations: Record<string, string> | undefined | null, path: string): FieldError[] {
-  const errs: FieldError[] = [];
+  return pushAnnotationErrors([], annotations, path);
+}
+
+function pushAnnotationErrors(errs: FieldError[], annotations: Record<string, string> | undefined | null, path: string): FieldError[] {
+  if (!annotations) return errs;
   let total = 0;
-  for (const [k, v] of Object.entries(annotations ?? {})) {
+  for (const k of Object.keys(annotations)) {
     // Annotation keys are qualified names in any letter case.
-    errs.push(...isQualifiedName(k.toLowerCase()).map((m) => field.invalid(path, k, m)));
-    total += utf8Length(k) + utf8Length(String(v));
+    if (!validAnnotationKeys.has(k)) {
+      const msgs = isQualifiedName(k.toLowerCase());
+      if (msgs.length === 0) {
+        if (validAnnotationKeys.size >= VALID_KEYS_MAX) validAnnotationKeys.clear();
+        validAnnotationKeys.add(k);
+      }
+      for (const m of msgs) errs.push(field.invalid(path, k, m));
+    }
+    total += utf8Length(k) + utf8Length(String(annotations[k]));
   }
   if (total > TOTAL_ANNOTATION_SIZE_LIMIT) errs.push(field.tooLong(path, '', TOTAL_ANNOTATION_SIZE_LIMIT));
   return errs;
@@ -124,49 +166,68 @@ export function validateOwnerReferences(refs: OwnerReference[] | undefined | nul
 
 /** Single-segment finalizers must be one of the standard ones (core's extra rule). */
 export function validateKubeFinalizerName(name: string, path: string): FieldError[] {
-  if (name.split('/').length === 1 && !STANDARD_FINALIZERS.has(name)) {
-    return [field.invalid(path, name, 'name is neither a standard finalizer name nor is it fully qualified')];
-  }
-  return [];
+  return isKubeFinalizerName(name) ? [] : [kubeFinalizerError(name, path)];
 }
+
+const isKubeFinalizerName = (name: string): boolean => name.includes('/') || STANDARD_FINALIZERS.has(name);
+const kubeFinalizerError = (name: string, path: string): FieldError =>
+  field.invalid(path, name, 'name is neither a standard finalizer name nor is it fully qualified');
 
 export function validateFinalizers(finalizers: string[] | undefined | null, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const list = finalizers ?? [];
-  for (const f of list) errs.push(...isQualifiedName(f).map((m) => field.invalid(path, f, m)));
-  if (list.includes('orphan') && list.includes('foregroundDeletion')) {
-    errs.push(field.invalid(path, list, 'finalizer orphan and foregroundDeletion cannot be both set'));
+  return pushFinalizerErrors([], finalizers, path);
+}
+
+function pushFinalizerErrors(errs: FieldError[], finalizers: string[] | undefined | null, path: string): FieldError[] {
+  if (!finalizers) return errs;
+  for (const f of finalizers) for (const m of isQualifiedName(f)) errs.push(field.invalid(path, f, m));
+  if (finalizers.includes('orphan') && finalizers.includes('foregroundDeletion')) {
+    errs.push(field.invalid(path, finalizers, 'finalizer orphan and foregroundDeletion cannot be both set'));
   }
   return errs;
 }
 
-function validateManagedFields(entries: ObjectMeta['managedFields'], path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  (entries ?? []).forEach((e, i) => {
-    const p = index(path, i);
+function pushManagedFieldsErrors(errs: FieldError[], entries: ObjectMeta['managedFields'], path: string): void {
+  if (!entries) return;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     if (e.operation !== 'Apply' && e.operation !== 'Update') {
-      errs.push(field.invalid(child(p, 'operation'), e.operation ?? '', 'must be `Apply` or `Update`'));
+      errs.push(field.invalid(child(index(path, i), 'operation'), e.operation ?? '', 'must be `Apply` or `Update`'));
     }
-    if (e.fieldsType && e.fieldsType !== 'FieldsV1') errs.push(field.invalid(child(p, 'fieldsType'), e.fieldsType, 'must be `FieldsV1`'));
-    if ((e.manager ?? '').length > 128) errs.push(field.tooLong(child(p, 'manager'), e.manager, 128));
-    if ((e.subresource ?? '').length > 256) errs.push(field.tooLong(child(p, 'subresource'), e.subresource, 256));
-  });
-  return errs;
+    if (e.fieldsType && e.fieldsType !== 'FieldsV1') errs.push(field.invalid(child(index(path, i), 'fieldsType'), e.fieldsType, 'must be `FieldsV1`'));
+    if ((e.manager ?? '').length > 128) errs.push(field.tooLong(child(index(path, i), 'manager'), e.manager, 128));
+    if ((e.subresource ?? '').length > 256) errs.push(field.tooLong(child(index(path, i), 'subresource'), e.subresource, 256));
+  }
 }
 
-function validateMetaCommon(meta: ObjectMeta, path: string): FieldError[] {
-  return [
-    ...validateNonnegative(meta.generation, child(path, 'generation')),
-    ...validateLabels(meta.labels, child(path, 'labels')),
-    ...validateAnnotations(meta.annotations, child(path, 'annotations')),
-    ...validateOwnerReferences(meta.ownerReferences, child(path, 'ownerReferences')),
-    ...validateFinalizers(meta.finalizers, child(path, 'finalizers')),
-    ...validateManagedFields(meta.managedFields, child(path, 'managedFields')),
-  ];
+// Paths of the default `metadata` root, built once (every write of every kind uses them).
+const DEFAULT_PATHS = metaPaths('metadata');
+
+function metaPaths(path: string) {
+  return {
+    generation: child(path, 'generation'), labels: child(path, 'labels'), annotations: child(path, 'annotations'),
+    ownerReferences: child(path, 'ownerReferences'), finalizers: child(path, 'finalizers'), managedFields: child(path, 'managedFields'),
+  };
 }
 
-function kubeFinalizers(meta: ObjectMeta, path: string): FieldError[] {
-  return (meta.finalizers ?? []).flatMap((f, i) => validateKubeFinalizerName(f, index(child(path, 'finalizers'), i)));
+function pathsOf(path: string): typeof DEFAULT_PATHS {
+  return path === 'metadata' ? DEFAULT_PATHS : metaPaths(path);
+}
+
+function pushMetaCommon(errs: FieldError[], meta: ObjectMeta, paths: typeof DEFAULT_PATHS): void {
+  if ((meta.generation ?? 0) < 0) errs.push(field.invalid(paths.generation, meta.generation, IS_NEGATIVE));
+  pushLabelErrors(errs, meta.labels, paths.labels);
+  pushAnnotationErrors(errs, meta.annotations, paths.annotations);
+  if (meta.ownerReferences?.length) errs.push(...validateOwnerReferences(meta.ownerReferences, paths.ownerReferences));
+  pushFinalizerErrors(errs, meta.finalizers, paths.finalizers);
+  pushManagedFieldsErrors(errs, meta.managedFields, paths.managedFields);
+}
+
+function pushKubeFinalizers(errs: FieldError[], meta: ObjectMeta, paths: typeof DEFAULT_PATHS): void {
+  const list = meta.finalizers;
+  if (!list) return;
+  for (let i = 0; i < list.length; i++) {
+    if (!isKubeFinalizerName(list[i])) errs.push(kubeFinalizerError(list[i], index(paths.finalizers, i)));
+  }
 }
 
 /**
@@ -188,7 +249,10 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, opts: ObjectMet
   } else if (m.namespace) {
     errs.push(field.forbidden(child(path, 'namespace'), 'not allowed on this type'));
   }
-  return [...errs, ...validateMetaCommon(m, path), ...kubeFinalizers(m, path)];
+  const paths = pathsOf(path);
+  pushMetaCommon(errs, m, paths);
+  pushKubeFinalizers(errs, m, paths);
+  return errs;
 }
 
 /** Update-time metadata checks left to the kind (the registry restores the system fields). */
@@ -196,12 +260,14 @@ export function validateObjectMetaUpdate(next: ObjectMeta | undefined, prev: Obj
   const n = next ?? {};
   const p = prev ?? {};
   const errs: FieldError[] = [];
-  if ((n.generation ?? 0) < (p.generation ?? 0)) errs.push(field.invalid(child(path, 'generation'), n.generation, 'must not be decremented'));
-  errs.push(...validateLabels(n.labels, child(path, 'labels')));
-  errs.push(...validateAnnotations(n.annotations, child(path, 'annotations')));
-  errs.push(...validateOwnerReferences(n.ownerReferences, child(path, 'ownerReferences')));
-  errs.push(...validateManagedFields(n.managedFields, child(path, 'managedFields')));
-  return [...errs, ...kubeFinalizers(n, path)];
+  const paths = pathsOf(path);
+  if ((n.generation ?? 0) < (p.generation ?? 0)) errs.push(field.invalid(paths.generation, n.generation, 'must not be decremented'));
+  pushLabelErrors(errs, n.labels, paths.labels);
+  pushAnnotationErrors(errs, n.annotations, paths.annotations);
+  if (n.ownerReferences?.length) errs.push(...validateOwnerReferences(n.ownerReferences, paths.ownerReferences));
+  pushManagedFieldsErrors(errs, n.managedFields, paths.managedFields);
+  pushKubeFinalizers(errs, n, paths);
+  return errs;
 }
 
 /** Embedded metadata (volume claim templates in ephemeral volumes): labels and annotations only. */

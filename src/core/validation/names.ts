@@ -33,14 +33,28 @@ const HTTP_HEADER_RE = whole(HTTP_HEADER_FMT);
 const PERCENT_RE = whole(PERCENT_FMT);
 const C_IDENTIFIER_RE = whole(C_IDENTIFIER_FMT);
 
-/** Byte length as Go's len() counts it. */
+/** Byte length as Go's len() counts it (a lone surrogate counts 3, as U+FFFD would). */
 export function utf8Length(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  let n = s.length; // one byte per UTF-16 unit, plus the extra bytes of the non-ASCII ones
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c <= 0xdbff && c >= 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 2; i++; } // pair: 4 bytes
+    else n += 2;
   }
   return n;
+}
+
+// Label keys, annotation keys, finalizers and label values repeat on every write: the ones that
+// passed are remembered (bounded), so the split, regexes and byte count run once per text.
+const VALID_MAX = 4096;
+const validQualifiedNames = new Set<string>();
+const validLabelValues = new Set<string>();
+
+function remember(set: Set<string>, v: string): void {
+  if (set.size >= VALID_MAX) set.clear();
+  set.add(v);
 }
 
 export function isDNS1123Label(v: string): string[] {
@@ -70,6 +84,13 @@ export function isDNS1035Label(v: string): string[] {
 
 /** Label keys, annotation keys, finalizers, resource names: `[prefix/]name`. */
 export function isQualifiedName(v: string): string[] {
+  if (validQualifiedNames.has(v)) return [];
+  const errs = qualifiedNameErrors(v);
+  if (errs.length === 0) remember(validQualifiedNames, v);
+  return errs;
+}
+
+function qualifiedNameErrors(v: string): string[] {
   const errs: string[] = [];
   const parts = v.split('/');
   let name: string;
@@ -90,9 +111,11 @@ export function isQualifiedName(v: string): string[] {
 }
 
 export function isValidLabelValue(v: string): string[] {
+  if (validLabelValues.has(v)) return [];
   const errs: string[] = [];
   if (utf8Length(v) > 63) errs.push(maxLenError(63));
   if (!LABEL_VALUE_RE.test(v)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
+  if (errs.length === 0) remember(validLabelValues, v);
   return errs;
 }
 
