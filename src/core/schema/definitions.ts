@@ -29,24 +29,32 @@ export const REF_PREFIX = '#/definitions/';
 export const DEFINITIONS: Readonly<Record<string, Schema>> =
   (generated as unknown as { definitions: Record<string, Schema> }).definitions;
 
-const gvkKey = (group: string, version: string, kind: string): string => `${group}/${version}/${kind}`;
+// group -> version -> kind: looked up on every write, so no key string is built per call.
+let byGvk: Map<string, Map<string, Map<string, KindDefinition>>> | undefined;
+let all: KindDefinition[] | undefined;
 
-let byGvk: Map<string, KindDefinition> | undefined;
-
-function index(): Map<string, KindDefinition> {
+function index(): Map<string, Map<string, Map<string, KindDefinition>>> {
   if (byGvk) return byGvk;
   byGvk = new Map();
+  const ordered = new Map<string, KindDefinition>(); // first-seen order, a later duplicate replacing in place
   for (const [name, schema] of Object.entries(DEFINITIONS)) {
     for (const g of schema['x-kubernetes-group-version-kind'] ?? []) {
-      byGvk.set(gvkKey(g.group, g.version, g.kind), Object.freeze({ ...g, name, schema }));
+      const def: KindDefinition = Object.freeze({ ...g, name, schema });
+      ordered.set(`${g.group}/${g.version}/${g.kind}`, def);
+      let versions = byGvk.get(g.group);
+      if (!versions) byGvk.set(g.group, (versions = new Map()));
+      let kinds = versions.get(g.version);
+      if (!kinds) versions.set(g.version, (kinds = new Map()));
+      kinds.set(g.kind, def);
     }
   }
+  all = [...ordered.values()];
   return byGvk;
 }
 
 /** The definition of a kind by group ('' for core), version and kind; undefined when not served. */
 export function kindDefinition(group: string, version: string, kind: string): KindDefinition | undefined {
-  return index().get(gvkKey(group, version, kind));
+  return index().get(group)?.get(version)?.get(kind);
 }
 
 /** Same, by an object's `apiVersion` (`v1`, `apps/v1`). */
@@ -57,7 +65,8 @@ export function kindDefinitionFor(apiVersion: string, kind: string): KindDefinit
 
 /** Every kind that has a GVK, in definition-name order. */
 export function allKindDefinitions(): KindDefinition[] {
-  return [...index().values()];
+  index();
+  return [...all!];
 }
 
 /** Resolves a `$ref` (`#/definitions/<name>`) to the definition name. */

@@ -218,9 +218,12 @@ function zero(node: Node): unknown {
   }
 }
 
+// ES2024 string methods, in Node 20 but not in the project's ES2022 lib typings.
+type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string };
+
 /** A lone surrogate (a `\ud800` escape) becomes U+FFFD, as Go's decoder makes it; keys built from such text stay valid UTF-16. */
 function wellFormed(s: string): string {
-  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return (s as WellFormedString).isWellFormed() ? s : (s as WellFormedString).toWellFormed();
 }
 
 /** Keys in a raw JSON value; throws DepthExceeded past Go's nesting limit. */
