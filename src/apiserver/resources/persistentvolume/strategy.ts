@@ -12,7 +12,8 @@ type Writable = { status?: PersistentVolumeStatus };
 
 export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
 
-const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+// toISOString always ends in `.sssZ`: dropping the milliseconds needs no regex.
+const rfc3339 = (d: Date): string => `${d.toISOString().slice(0, -5)}Z`;
 
 type PersistentVolumeStrategy = Omit<ResourceStrategy<PersistentVolumeObject>, 'table' | 'selectableFields' | 'fieldLabels'> & {
   prepareForStatusUpdate(next: PersistentVolumeObject, prev: PersistentVolumeObject, ctx?: StrategyContext): void;

@@ -54,14 +54,19 @@ export function validatePersistentVolumeSpec(spec: PersistentVolumeSpec, pvName:
   errs.push(...validateAccessModes(modes, child(path, 'accessModes')));
   const capacity = (spec.capacity ?? {}) as Record<string, string>;
   const capPath = child(path, 'capacity');
-  if (!Object.keys(capacity).length) errs.push(field.required(capPath, ''));
-  if (!('storage' in capacity) || Object.keys(capacity).length > 1) {
-    const shown = Object.keys(capacity).length ? capacity : null;
+  const names = Object.keys(capacity);
+  if (!names.length) errs.push(field.required(capPath, ''));
+  if (!('storage' in capacity) || names.length > 1) {
+    const shown = names.length ? capacity : null;
     errs.push(field.notSupported(capPath, shown, ['storage']));
   }
-  for (const [name, raw] of Object.entries(capacity)) {
-    const q = quantityAt(raw, key(capPath, name), errs);
-    if (q) errs.push(...validateBasicResource(q, key(capPath, name)), ...validatePositiveQuantityValue(q, key(capPath, name)));
+  for (const name of names) {
+    const p = key(capPath, name);
+    const q = quantityAt(capacity[name], p, errs);
+    if (q) {
+      for (const e of validateBasicResource(q, p)) errs.push(e);
+      for (const e of validatePositiveQuantityValue(q, p)) errs.push(e);
+    }
   }
   const policy = spec.persistentVolumeReclaimPolicy;
   if (policy && !RECLAIM_POLICIES.includes(policy)) errs.push(field.notSupported(child(path, 'persistentVolumeReclaimPolicy'), policy, RECLAIM_POLICIES));
@@ -72,9 +77,9 @@ export function validatePersistentVolumeSpec(spec: PersistentVolumeSpec, pvName:
     if (spec.nodeAffinity.required) errs.push(...validateNodeSelector(spec.nodeAffinity.required, false, child(np, 'required')));
     else errs.push(field.required(child(np, 'required'), 'must specify required node constraints'));
   }
-  errs.push(...validateVolumeSources(spec as Src, pvName, path, nodeAffinitySet));
+  for (const e of validateVolumeSources(spec as Src, pvName, path, nodeAffinitySet)) errs.push(e);
   const hp = spec.hostPath?.path;
-  if (hp && normalizePath(hp) === '/' && policy === 'Recycle') {
+  if (policy === 'Recycle' && hp && normalizePath(hp) === '/') {
     errs.push(field.forbidden(child(path, 'persistentVolumeReclaimPolicy'), "may not be 'recycle' for a hostPath mount of '/'"));
   }
   if (spec.storageClassName) {
@@ -95,11 +100,12 @@ function normalizePath(p: string): string {
   return p.startsWith('/') ? `/${parts.join('/')}` : parts.join('/') || '.';
 }
 
+const META_OPTIONS = { namespaced: false, nameValidator: nameIsDNSSubdomain } as const;
+
 export function validatePersistentVolume(pv: PersistentVolume): FieldError[] {
-  return [
-    ...validateObjectMeta(pv.metadata, { namespaced: false, nameValidator: nameIsDNSSubdomain }),
-    ...validatePersistentVolumeSpec(pv.spec ?? {}, pv.metadata?.name ?? ''),
-  ];
+  const errs = validateObjectMeta(pv.metadata, META_OPTIONS);
+  const spec = validatePersistentVolumeSpec(pv.spec ?? {}, pv.metadata?.name ?? '');
+  return spec.length ? errs.concat(spec) : errs;
 }
 
 // Beta topology labels may be rewritten to their GA names in an otherwise immutable nodeAffinity.
@@ -113,6 +119,12 @@ const BETA_TO_GA: Record<string, string> = {
 
 function gaAffinity(next: VolumeNodeAffinity | undefined, prev: VolumeNodeAffinity | undefined): VolumeNodeAffinity | undefined {
   if (!prev?.required || !next?.required) return prev;
+  // Copy only when some beta key is renamed; otherwise prev is the answer (and may be frozen).
+  const renamed = prev.required.nodeSelectorTerms.some((t, i) => (t.matchExpressions ?? []).some((e, j) => {
+    const nk = next.required!.nodeSelectorTerms[i]?.matchExpressions?.[j]?.key;
+    return !!nk && BETA_TO_GA[e.key] === nk;
+  }));
+  if (!renamed) return prev;
   const out = structuredClone(prev);
   out.required!.nodeSelectorTerms.forEach((t, i) => (t.matchExpressions ?? []).forEach((e, j) => {
     const nk = next.required!.nodeSelectorTerms[i]?.matchExpressions?.[j]?.key;
@@ -128,7 +140,8 @@ function sourcesOf(spec: PersistentVolumeSpec | undefined): Src {
 }
 
 export function validatePersistentVolumeUpdate(next: PersistentVolume, prev: PersistentVolume): FieldError[] {
-  const errs = [...validateObjectMetaUpdate(next.metadata, prev.metadata), ...validatePersistentVolume(next)];
+  const errs = validateObjectMetaUpdate(next.metadata, prev.metadata);
+  for (const e of validatePersistentVolume(next)) errs.push(e);
   const ns = sourcesOf(next.spec);
   const ps = sourcesOf(prev.spec);
   // A CSI controllerExpandSecretRef may be added to an existing volume.
@@ -140,7 +153,7 @@ export function validatePersistentVolumeUpdate(next: PersistentVolume, prev: Per
     errs.push(field.forbidden('spec.persistentvolumesource',
       `spec.persistentvolumesource is immutable after creation\n${specDiff('core.PersistentVolumeSource', ps, ns)}`));
   }
-  errs.push(...validateImmutable(next.spec?.volumeMode, prev.spec?.volumeMode, 'volumeMode'));
+  for (const e of validateImmutable(next.spec?.volumeMode, prev.spec?.volumeMode, 'volumeMode')) errs.push(e);
   const prevAffinity = prev.spec?.nodeAffinity;
   if (prevAffinity && !semanticEqual(next.spec?.nodeAffinity, gaAffinity(next.spec?.nodeAffinity, prevAffinity))) {
     errs.push(field.invalid('nodeAffinity', next.spec?.nodeAffinity ?? null, `${FIELD_IMMUTABLE}, except for updating from beta label to GA`));

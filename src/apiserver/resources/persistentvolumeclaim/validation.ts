@@ -15,19 +15,23 @@ const RESIZE_STATUSES = ['ControllerResizeInProgress', 'ControllerResizeInfeasib
 
 type Rec = Record<string, any>;
 
+const META_OPTIONS = { namespaced: true, nameValidator: nameIsDNSSubdomain } as const;
+
 export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): FieldError[] {
-  return [
-    ...validateObjectMeta(pvc.metadata, { namespaced: true, nameValidator: nameIsDNSSubdomain }),
-    ...validatePersistentVolumeClaimSpec(pvc.spec ?? {}, 'spec'),
-  ];
+  const errs = validateObjectMeta(pvc.metadata, META_OPTIONS);
+  const spec = validatePersistentVolumeClaimSpec(pvc.spec ?? {}, 'spec');
+  return spec.length ? errs.concat(spec) : errs;
 }
 
 const storageOf = (spec: PersistentVolumeClaimSpec | undefined) => tryParseQuantity((spec?.resources?.requests as Rec | undefined)?.storage);
 
 export function validatePersistentVolumeClaimUpdate(next: PersistentVolumeClaim, prev: PersistentVolumeClaim): FieldError[] {
-  const errs = [...validateObjectMetaUpdate(next.metadata, prev.metadata), ...validatePersistentVolumeClaim(next)];
-  const ns = structuredClone(next.spec ?? {}) as Rec;
-  const ps = structuredClone(prev.spec ?? {}) as Rec;
+  const errs = validateObjectMetaUpdate(next.metadata, prev.metadata);
+  for (const e of validatePersistentVolumeClaim(next)) errs.push(e);
+  // Shallow copies: only top-level members and resources.requests.storage are replaced below,
+  // and those copy-on-write (the specs may be shared, frozen objects).
+  const ns: Rec = { ...next.spec };
+  const ps: Rec = { ...prev.spec };
   // The binder sets volumeName once.
   if (!prev.spec?.volumeName) ps.volumeName = ns.volumeName;
   const oldAnn = prev.metadata?.annotations ?? {};
@@ -47,7 +51,9 @@ export function validatePersistentVolumeClaimUpdate(next: PersistentVolumeClaim,
   }
   // Requests (and the attributes class) may change only on a bound claim.
   const bound = next.status?.phase === 'Bound';
-  if (bound && ns.resources?.requests) ns.resources.requests.storage = (prev.spec?.resources?.requests as Rec | undefined)?.storage;
+  if (bound && ns.resources?.requests) {
+    ns.resources = { ...ns.resources, requests: { ...ns.resources.requests, storage: (prev.spec?.resources?.requests as Rec | undefined)?.storage } };
+  }
   if (bound && ns.volumeAttributesClassName != null) ns.volumeAttributesClassName = ps.volumeAttributesClassName;
   if (!semanticEqual(ns, ps)) {
     errs.push(field.forbidden('spec',
