@@ -1,15 +1,21 @@
 // Request bodies → typed objects, through the generated schemas (type checks, unknown and
 // duplicate fields per fieldValidation, as upstream's decoder).
-import { badRequest, kindDefinition, decodeObject, type KubeObject, type ResourceType } from '../core/index.js';
+import { badRequest, kindDefinition, decodeObject, type KindDefinition, type KubeObject, type ResourceType } from '../core/index.js';
 import type { BodyDecoder } from './handlers/context.js';
 
 export function createBodyDecoder(): BodyDecoder {
+  // Resource types are long-lived descriptors: look each one's schema up once, not per body.
+  const defs = new WeakMap<ResourceType, KindDefinition>();
   return {
     decode(type: ResourceType, body: unknown, mode, warnings): KubeObject {
-      const def = kindDefinition(type.group, type.version, type.kind);
-      if (!def) throw new Error(`no schema for ${type.kind}`);
+      let def = defs.get(type);
+      if (!def) {
+        def = kindDefinition(type.group, type.version, type.kind);
+        if (!def) throw new Error(`no schema for ${type.kind}`);
+        defs.set(type, def);
+      }
       const decoded = decodeObject(def, body, mode);
-      warnings.push(...decoded.warnings);
+      for (const w of decoded.warnings) warnings.push(w);
       return decoded.object;
     },
     decodeDeleteOptions(body: unknown): Record<string, unknown> {

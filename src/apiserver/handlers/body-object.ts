@@ -21,6 +21,21 @@ export function bodyObject(ctx: HandlerContext, req: ApiRequest): KubeObject {
 export function writeOptions(req: ApiRequest): WriteOptions {
   return {
     user: req.user, dryRun: dryRunParam(req.query), subresource: req.subresource,
-    fieldManager: fieldManagerFor(req.query.fieldManager, req.userAgent),
+    fieldManager: req.query.fieldManager || managerOfUserAgent(req.userAgent),
   };
+}
+
+// Every write without ?fieldManager derives the manager from the User-Agent, and a cluster's
+// clients send a handful of them: derive each once (a per-character Unicode scan).
+const managers = new Map<string | undefined, string>();
+const MANAGERS_MAX = 256;
+
+function managerOfUserAgent(userAgent: string | undefined): string {
+  let m = managers.get(userAgent);
+  if (m === undefined) {
+    m = fieldManagerFor(undefined, userAgent);
+    if (managers.size >= MANAGERS_MAX) managers.clear();
+    managers.set(userAgent, m);
+  }
+  return m;
 }

@@ -35,11 +35,45 @@ export function handleWatch(ctx: HandlerContext, req: ApiRequest, signal: AbortS
   return { events: counted(events, req.type.plural, ctx.onWatch), timeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : undefined };
 }
 
-async function* counted<T>(events: AsyncIterable<T>, resource: string, onWatch?: (r: string, d: number) => void): AsyncGenerator<T> {
-  onWatch?.(resource, 1);
-  try {
-    yield* events;
-  } finally {
-    onWatch?.(resource, -1);
-  }
+/**
+ * The stream, counted in the watch metrics from its first read until it ends, fails or is
+ * closed. A plain iterator rather than an async generator: a generator wrapping `yield*` costs
+ * extra promise turns on every event of every watch.
+ */
+function counted<T>(events: AsyncIterable<T>, resource: string, onWatch?: (r: string, d: number) => void): AsyncIterable<T> {
+  if (!onWatch) return events;
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      const it = events[Symbol.asyncIterator]();
+      let state: 'new' | 'open' | 'done' = 'new';
+      const end = (): void => {
+        if (state === 'open') onWatch(resource, -1);
+        state = 'done';
+      };
+      return {
+        async next(): Promise<IteratorResult<T>> {
+          if (state === 'done') return { done: true, value: undefined };
+          if (state === 'new') { state = 'open'; onWatch(resource, 1); }
+          try {
+            const r = await it.next();
+            if (r.done) end();
+            return r;
+          } catch (e) {
+            end();
+            throw e;
+          }
+        },
+        async return(value?: unknown): Promise<IteratorResult<T>> {
+          // Closed before the first read: nothing was counted and the source was never started.
+          if (state !== 'open') { state = 'done'; return { done: true, value: value as T }; }
+          try {
+            await it.return?.(value);
+          } finally {
+            end();
+          }
+          return { done: true, value: value as T };
+        },
+      };
+    },
+  };
 }
