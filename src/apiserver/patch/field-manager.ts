@@ -44,9 +44,38 @@ const CURRENT = 'current-operation';
 
 const groupVersion = (s: FieldManagerScope): string => (s.group ? `${s.group}/${s.version}` : s.version);
 
+// Per kind, computed once: the ignored sets (also the keys of memoised comparisons of them)
+// and the zero object a create is compared against. Neither is ever changed.
+const ignoredByRoot = new WeakMap<StructNode, { main: FieldSet; status: FieldSet }>();
+const zeroByRoot = new WeakMap<StructNode, Obj>();
+
 function ignoredFields(s: FieldManagerScope): FieldSet {
-  if (s.subresource === 'status') return allTopLevelBut(s.root, 'status');
-  return s.root.fields.has('status') ? FieldSet.of([fieldPE('status')]) : new FieldSet();
+  let sets = ignoredByRoot.get(s.root);
+  if (!sets) {
+    sets = {
+      main: s.root.fields.has('status') ? FieldSet.of([fieldPE('status')]) : new FieldSet(),
+      status: allTopLevelBut(s.root, 'status'),
+    };
+    ignoredByRoot.set(s.root, sets);
+  }
+  return s.subresource === 'status' ? sets.status : sets.main;
+}
+
+function zeroOf(root: StructNode): Obj {
+  let zero = zeroByRoot.get(root);
+  if (!zero) {
+    zero = deepFreeze(goZero(root));
+    zeroByRoot.set(root, zero);
+  }
+  return zero;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object') {
+    for (const k of Object.keys(v)) deepFreeze((v as Obj)[k]);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 function withoutManagedFields(obj: KubeObject | Obj): Obj {
@@ -63,12 +92,33 @@ function withoutManagedFieldsView(obj: KubeObject | Obj): Obj {
   return { ...obj, metadata: rest };
 }
 
+// Stored objects handed over deep-frozen (the registry's cache of decoded objects) are seen
+// again and again: their entries are decoded once. The Managed given out is only read.
+const decodedFrozen = new WeakMap<object, Managed>();
+
 function decodeOrEmpty(entries: unknown): Managed {
-  try {
-    return decodeManaged(entries);
-  } catch {
-    return emptyManaged();
+  const frozen = isFrozenEntries(entries);
+  if (frozen) {
+    const hit = decodedFrozen.get(entries);
+    if (hit) return hit;
   }
+  let managed: Managed;
+  try {
+    managed = decodeManaged(entries);
+  } catch {
+    managed = emptyManaged();
+  }
+  if (frozen) decodedFrozen.set(entries, managed);
+  return managed;
+}
+
+/** The array, its entries and their fieldsV1 frozen: nobody can change what was decoded. */
+function isFrozenEntries(entries: unknown): entries is readonly unknown[] {
+  if (!Array.isArray(entries) || !Object.isFrozen(entries)) return false;
+  for (const e of entries) {
+    if (e !== null && typeof e === 'object' && (!Object.isFrozen(e) || !Object.isFrozen((e as Obj).fieldsV1 ?? e))) return false;
+  }
+  return true;
 }
 
 function stripMeta(sets: ManagerSets, id: string): void {
@@ -79,11 +129,23 @@ function stripMeta(sets: ManagerSets, id: string): void {
   else sets.set(id, { ...vs, set });
 }
 
-function writeManaged(obj: Obj, managed: Managed): void {
+function writeManaged(obj: Obj, managed: Managed, before?: Managed): void {
   const meta = (obj.metadata ??= {}) as Obj;
+  if (before) keepEqualSets(managed.sets, before.sets);
   const entries = encodeManaged(managed);
   if (entries) meta.managedFields = entries;
   else delete meta.managedFields;
+}
+
+/**
+ * Sets equal to the ones a manager had before become those very sets again, whose FieldsV1
+ * encoding is already known (encodings are cached per set).
+ */
+function keepEqualSets(sets: ManagerSets, before: ManagerSets): void {
+  for (const [id, vs] of sets) {
+    const old = before.get(id);
+    if (old && old.set !== vs.set && old.set.equals(vs.set)) sets.set(id, { ...vs, set: old.set });
+  }
 }
 
 /** Records an update (create when `live` is undefined) by `manager` in next.metadata.managedFields. */
@@ -103,7 +165,7 @@ export function recordUpdate(scope: FieldManagerScope, live: KubeObject | undefi
   }
   const gv = groupVersion(scope);
   const id = managerIdentity({ manager: manager || 'unknown', operation: 'Update', apiVersion: gv, subresource: scope.subresource });
-  const before = live ? withoutManagedFieldsView(live) : goZero(scope.root);
+  const before = live ? withoutManagedFieldsView(live) : zeroOf(scope.root);
   const sets = updateOwnership(scope.root, before, withoutManagedFieldsView(next), gv, managed.sets, CURRENT, ignoredFields(scope));
   stripMeta(sets, CURRENT);
   const times = new Map(managed.times);
@@ -115,7 +177,7 @@ export function recordUpdate(scope: FieldManagerScope, live: KubeObject | undefi
     times.set(id, scope.now);
   }
   capUpdateManagers(sets, times);
-  writeManaged(next as Obj, { sets, times });
+  writeManaged(next as Obj, { sets, times }, managed);
 }
 
 /** Folds the oldest update entries per version into "ancient-changes" beyond ten of them. */

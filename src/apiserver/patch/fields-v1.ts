@@ -9,7 +9,10 @@ export type FieldsV1 = Record<string, unknown>;
 // Every write encodes every manager's set and decodes every entry it read. Sets are immutable
 // values, so an encoding belongs to its set for good; and decoding text seen before returns
 // the set decoded then, which also finds that set's encoding again on the way out.
+// The encodings handed out are frozen, and an object that still holds one (a stored object
+// kept decoded and frozen) decodes to its set without reading it.
 const encoded = new WeakMap<FieldSet, FieldsV1>();
+const encodingOf = new WeakMap<object, FieldSet>();
 const decoded = new Map<string, FieldSet>();
 const DECODED_MAX = 4096;
 
@@ -17,30 +20,40 @@ const DECODED_MAX = 4096;
 export function fieldSetToFieldsV1(set: FieldSet): FieldsV1 {
   let out = encoded.get(set);
   if (!out) {
-    out = deepFreeze(encode(set));
+    out = encode(set, false);
     encoded.set(set, out);
+    encodingOf.set(out, set);
   }
   return out;
 }
 
-function deepFreeze(v: FieldsV1): FieldsV1 {
-  for (const k in v) deepFreeze(v[k] as FieldsV1);
-  return Object.freeze(v);
-}
-
-function encode(set: FieldSet, self = false): FieldsV1 {
+/** Frozen as built. */
+function encode(set: FieldSet, self: boolean): FieldsV1 {
   const out: FieldsV1 = {};
-  if (self) out['.'] = {};
-  const keys = new Set<PathElement>([...set.members, ...set.children.keys()]);
-  for (const pe of [...keys].sort(comparePE)) {
+  if (self) out['.'] = LEAF;
+  const keys: PathElement[] = [...set.members];
+  for (const pe of set.children.keys()) if (!set.members.has(pe)) keys.push(pe);
+  keys.sort(byElement);
+  for (const pe of keys) {
     const child = set.children.get(pe);
-    out[pe] = child ? encode(child, set.members.has(pe)) : {};
+    out[pe] = child ? encode(child, set.members.has(pe)) : LEAF;
   }
-  return out;
+  return Object.freeze(out);
+}
+
+/** `{}`: one frozen object serves every leaf. */
+const LEAF: FieldsV1 = Object.freeze({});
+
+/** comparePE, with field names (most elements) ordered as strings without parsing them. */
+function byElement(a: PathElement, b: PathElement): number {
+  if (a.charCodeAt(0) === 102 && b.charCodeAt(0) === 102 && a.charCodeAt(1) === 58 && b.charCodeAt(1) === 58) return a < b ? -1 : a > b ? 1 : 0;
+  return comparePE(a, b);
 }
 
 /** Decodes FieldsV1; throws an Error naming the bad part (callers decide what that means). */
 export function fieldsV1ToFieldSet(fields: unknown): FieldSet {
+  const mine = fields !== null && typeof fields === 'object' ? encodingOf.get(fields) : undefined;
+  if (mine) return mine;
   const text = JSON.stringify(fields);
   const hit = text === undefined ? undefined : decoded.get(text);
   if (hit) return hit;

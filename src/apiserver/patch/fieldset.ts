@@ -38,52 +38,85 @@ export class FieldSet {
     return this.children.get(pe) ?? EMPTY;
   }
 
+  // The operations below return one of their operands when the result equals it, so that a
+  // set which did not change keeps its identity (and its FieldsV1 encoding, cached per set).
+
   union(o: FieldSet): FieldSet {
-    const out = new FieldSet();
-    for (const m of this.members) out.members.add(m);
-    for (const m of o.members) out.members.add(m);
-    for (const [pe, c] of this.children) out.children.set(pe, c);
-    for (const [pe, c] of o.children) {
-      const mine = out.children.get(pe);
-      out.children.set(pe, mine ? mine.union(c) : c);
+    if (o.empty() || o === this) return this;
+    if (this.empty()) return o;
+    let out: FieldSet | undefined;
+    for (const m of o.members) {
+      if (this.members.has(m)) continue;
+      out ??= this.#copy();
+      out.members.add(m);
     }
-    return out;
+    for (const [pe, c] of o.children) {
+      const mine = this.children.get(pe);
+      const both = mine ? mine.union(c) : c;
+      if (both === mine) continue;
+      out ??= this.#copy();
+      out.children.set(pe, both);
+    }
+    return out ?? this;
   }
 
   intersection(o: FieldSet): FieldSet {
-    const out = new FieldSet();
-    for (const m of this.members) if (o.members.has(m)) out.members.add(m);
-    for (const [pe, c] of this.children) {
-      const theirs = o.children.get(pe);
-      if (!theirs) continue;
-      const both = c.intersection(theirs);
-      if (!both.empty()) out.children.set(pe, both);
+    return this.#common(o) ?? new FieldSet();
+  }
+
+  /** The intersection, undefined when empty (no sets are made for nothing in common). */
+  #common(o: FieldSet): FieldSet | undefined {
+    let out: FieldSet | undefined;
+    if (o.members.size) for (const m of this.members) if (o.members.has(m)) (out ??= new FieldSet()).members.add(m);
+    if (o.children.size) {
+      for (const [pe, c] of this.children) {
+        const theirs = o.children.get(pe);
+        const both = theirs && c.#common(theirs);
+        if (both) (out ??= new FieldSet()).children.set(pe, both);
+      }
     }
     return out;
   }
 
   /** Paths of this set that are not paths of `o` (children are compared path by path). */
   difference(o: FieldSet): FieldSet {
-    const out = new FieldSet();
-    for (const m of this.members) if (!o.members.has(m)) out.members.add(m);
-    for (const [pe, c] of this.children) {
-      const theirs = o.children.get(pe);
-      const rest = theirs ? c.difference(theirs) : c;
-      if (!rest.empty()) out.children.set(pe, rest);
-    }
-    return out;
+    return this.#minus(o, false);
   }
 
   /** Like difference, but a member of `o` also removes everything below it. */
   recursiveDifference(o: FieldSet): FieldSet {
+    return this.#minus(o, true);
+  }
+
+  #minus(o: FieldSet, recursive: boolean): FieldSet {
+    if (o.empty() || this.empty()) return this;
+    let changed = false;
+    for (const m of this.members) if (o.members.has(m)) { changed = true; break; }
+    let kids: Map<PathElement, FieldSet> | undefined;
+    for (const [pe, c] of this.children) {
+      let rest: FieldSet | undefined = c;
+      if (recursive && o.members.has(pe)) rest = undefined;
+      else {
+        const theirs = o.children.get(pe);
+        if (theirs) rest = c.#minus(theirs, recursive);
+        if (rest.empty()) rest = undefined;
+      }
+      if (rest === c) continue;
+      kids ??= new Map(this.children);
+      if (rest) kids.set(pe, rest);
+      else kids.delete(pe);
+    }
+    if (!changed && !kids) return this;
     const out = new FieldSet();
     for (const m of this.members) if (!o.members.has(m)) out.members.add(m);
-    for (const [pe, c] of this.children) {
-      if (o.members.has(pe)) continue;
-      const theirs = o.children.get(pe);
-      const rest = theirs ? c.recursiveDifference(theirs) : c;
-      if (!rest.empty()) out.children.set(pe, rest);
-    }
+    for (const [pe, c] of kids ?? this.children) out.children.set(pe, c);
+    return out;
+  }
+
+  #copy(): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) out.members.add(m);
+    for (const [pe, c] of this.children) out.children.set(pe, c);
     return out;
   }
 

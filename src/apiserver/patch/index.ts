@@ -9,3 +9,4 @@ export { recordApply, recordUpdate, conflictError, type FieldManagerScope } from
 export { jsonEqual } from './typed-compare.js';
 export { goValue } from './go-format.js';
 export { LAST_APPLIED_ANNOTATION } from './last-applied.js';
+export { cached } from './cache.js';

@@ -3,6 +3,7 @@
 // appliers), e.g. {"manager":"kubectl","operation":"Apply"} or
 // {"manager":"kube-controller-manager","operation":"Update","apiVersion":"apps/v1","subresource":"status"}.
 // Entries are written in upstream's order: appliers first, then by time, manager, version.
+import { cached } from './cache.js';
 import { fieldSetToFieldsV1, fieldsV1ToFieldSet } from './fields-v1.js';
 import type { FieldSet } from './fieldset.js';
 
@@ -36,8 +37,21 @@ export function copyManaged(m: Managed): Managed {
   return { sets: new Map(m.sets), times: new Map(m.times) };
 }
 
+// Every write computes the identity of every entry; there are few distinct ones.
+const identityTexts = new Map<string, string>();
+
 /** The identity string of a manager (field order as Go marshals ManagedFieldsEntry). */
 export function managerIdentity(e: Identity): string {
+  const { manager, apiVersion, subresource } = e;
+  // Cached only for strings without NUL, so that the joined key names one identity.
+  const cacheable = (manager === undefined || (typeof manager === 'string' && !manager.includes('\0')))
+    && (apiVersion === undefined || (typeof apiVersion === 'string' && !apiVersion.includes('\0')))
+    && (subresource === undefined || (typeof subresource === 'string' && !subresource.includes('\0')));
+  if (!cacheable) return identityText(e);
+  return cached(identityTexts, IDENTITIES_MAX, `${manager ?? ''}\0${e.operation}\0${apiVersion ?? ''}\0${subresource ?? ''}`, () => identityText(e));
+}
+
+function identityText(e: Identity): string {
   const id: Record<string, string> = {};
   if (e.manager) id.manager = e.manager;
   id.operation = e.operation;

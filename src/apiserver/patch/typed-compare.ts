@@ -4,6 +4,7 @@
 // only is itself added or removed, along with everything below it. Both sides are given Go's
 // shape (go-shape.ts), as upstream compares Go objects — one level at a time, and only where
 // they differ: an update changes a few fields, and equal subtrees hold no change to find.
+import { cached } from './cache.js';
 import { fieldPE, type PathElement } from './fieldpath.js';
 import { FieldSet } from './fieldset.js';
 import { goShapeLevel } from './go-shape.js';
@@ -58,23 +59,59 @@ function sameDefined(a: unknown, b: unknown): boolean {
   return n === Object.keys(y).length;
 }
 
-/** `undefined` on a side means the field is absent there. */
-export function compareTyped(node: TypeNode, lhs: unknown, rhs: unknown): Comparison {
-  const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  diff(c, node, lhs, rhs, []);
-  return c;
+/**
+ * `undefined` on a side means the field is absent there. `skip`: top-level fields not compared
+ * (what the caller ignores anyway, such as status on the main resource).
+ */
+export function compareTyped(node: TypeNode, lhs: unknown, rhs: unknown, skip?: ReadonlySet<string>): Comparison {
+  const top: Level = {};
+  // The root's own path is empty: as a leaf, or added or removed as a whole, it records nothing.
+  if (!sameDefined(lhs, rhs)) {
+    const l = goShapeLevel(node, lhs);
+    const r = goShapeLevel(node, rhs);
+    if (!isLeaf(node, l, r)) children(top, node, l, r, skip);
+  }
+  return { added: top.added ?? new FieldSet(), modified: top.modified ?? new FieldSet(), removed: top.removed ?? new FieldSet() };
 }
 
-/** Compares raw values: equal ones hold no change; others get this level's Go shape and are walked. */
-function diff(c: Comparison, node: TypeNode | undefined, l: unknown, r: unknown, path: PathElement[]): void {
+/**
+ * What is recorded at one level of the tries being built: each set is made when its first
+ * path element is recorded, so no set is ever empty and nothing needs a path array.
+ */
+interface Level { added?: FieldSet; modified?: FieldSet; removed?: FieldSet }
+
+// Field names recur in every object; their path elements are made once.
+const fieldPEs = new Map<string, PathElement>();
+const FIELD_PES_MAX = 10_000;
+
+const fieldPEOf = (name: string): PathElement => cached(fieldPEs, FIELD_PES_MAX, name, fieldPE);
+
+/** Whether the node is compared as one value: scalars, atomic values, maps and lists empty on both sides. */
+function isLeaf(node: TypeNode | undefined, l: unknown, r: unknown): boolean {
+  if (!node || node.kind === 'scalar' || node.kind === 'untyped') return true;
+  if (node.kind === 'list') return node.relation === 'atomic' || ((!Array.isArray(l) || l.length === 0) && (!Array.isArray(r) || r.length === 0));
+  return (node.kind === 'struct' && node.atomic) || (size(isObj(l) ? l : undefined) === 0 && size(isObj(r) ? r : undefined) === 0);
+}
+
+/** Compares raw values under `pe`: equal ones hold no change; others get this level's Go shape and are walked. */
+function diff(at: Level, pe: PathElement, node: TypeNode | undefined, l: unknown, r: unknown): void {
   if (sameDefined(l, r)) return;
-  walk(c, node, goShapeLevel(node, l), goShapeLevel(node, r), path);
-}
-
-function leaf(c: Comparison, l: unknown, r: unknown, path: PathElement[]): void {
-  if (l === undefined) c.added.insert(path);
-  else if (r === undefined) c.removed.insert(path);
-  else if (!jsonEqual(l, r)) c.modified.insert(path);
+  l = goShapeLevel(node, l);
+  r = goShapeLevel(node, r);
+  if (isLeaf(node, l, r)) {
+    if (l === undefined) (at.added ??= new FieldSet()).members.add(pe);
+    else if (r === undefined) (at.removed ??= new FieldSet()).members.add(pe);
+    else if (!jsonEqual(l, r)) (at.modified ??= new FieldSet()).members.add(pe);
+    return;
+  }
+  const below: Level = {};
+  children(below, node!, l, r, undefined);
+  if (below.added) (at.added ??= new FieldSet()).children.set(pe, below.added);
+  if (below.modified) (at.modified ??= new FieldSet()).children.set(pe, below.modified);
+  if (below.removed) (at.removed ??= new FieldSet()).children.set(pe, below.removed);
+  // A node that is not a leaf exists on one side only: it is added or removed as a whole.
+  if (l === undefined) (at.added ??= new FieldSet()).members.add(pe);
+  else if (r === undefined) (at.removed ??= new FieldSet()).members.add(pe);
 }
 
 const size = (v: unknown): number => (Array.isArray(v) ? v.length : isObj(v) ? Object.keys(v).length : 0);
@@ -94,26 +131,28 @@ function itemsByPE(node: TypeNode & { kind: 'list' }, list: unknown): Map<PathEl
   return out;
 }
 
-function walk(c: Comparison, node: TypeNode | undefined, l: unknown, r: unknown, path: PathElement[]): void {
-  if (!node || node.kind === 'scalar' || node.kind === 'untyped') { leaf(c, l, r, path); return; }
+/** The members of a non-leaf node (a list with items, a struct or map with members on a side). */
+function children(at: Level, node: TypeNode, l: unknown, r: unknown, skip: ReadonlySet<string> | undefined): void {
   if (node.kind === 'list') {
-    const bothEmpty = (!Array.isArray(l) || l.length === 0) && (!Array.isArray(r) || r.length === 0);
-    if (node.relation === 'atomic' || bothEmpty) { leaf(c, l, r, path); return; }
     const left = itemsByPE(node, l);
     const right = itemsByPE(node, r);
-    for (const [pe, item] of right) diff(c, node.elem, left.get(pe), item, [...path, pe]);
-    for (const [pe, item] of left) if (!right.has(pe)) diff(c, node.elem, item, undefined, [...path, pe]);
-  } else {
-    const lm = isObj(l) ? l : undefined;
-    const rm = isObj(r) ? r : undefined;
-    if ((node.kind === 'struct' && node.atomic) || (size(lm) === 0 && size(rm) === 0)) { leaf(c, l, r, path); return; }
-    const keys = new Set([...Object.keys(lm ?? {}), ...Object.keys(rm ?? {})]);
-    for (const k of keys) {
-      const child = node.kind === 'map' ? node.elem : node.fields.get(k)?.type;
-      diff(c, child, lm?.[k], rm?.[k], [...path, fieldPE(k)]);
+    for (const [pe, item] of right) diff(at, pe, node.elem, left.get(pe), item);
+    for (const [pe, item] of left) if (!right.has(pe)) diff(at, pe, node.elem, item, undefined);
+    return;
+  }
+  if (node.kind !== 'struct' && node.kind !== 'map') return;
+  const lm = isObj(l) ? l : undefined;
+  const rm = isObj(r) ? r : undefined;
+  if (lm) {
+    for (const k of Object.keys(lm)) {
+      if (skip?.has(k)) continue;
+      diff(at, fieldPEOf(k), node.kind === 'map' ? node.elem : node.fields.get(k)?.type, lm[k], rm?.[k]);
     }
   }
-  // A node that is not a leaf exists on one side only: it is added or removed as a whole.
-  if (l === undefined) c.added.insert(path);
-  else if (r === undefined) c.removed.insert(path);
+  if (rm) {
+    for (const k of Object.keys(rm)) {
+      if (skip?.has(k) || (lm && Object.prototype.hasOwnProperty.call(lm, k))) continue;
+      diff(at, fieldPEOf(k), node.kind === 'map' ? node.elem : node.fields.get(k)?.type, lm?.[k], rm[k]);
+    }
+  }
 }

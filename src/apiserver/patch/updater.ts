@@ -33,25 +33,26 @@ function filtered(c: Comparison, ignored: FieldSet): Comparison {
   };
 }
 
-/**
- * The value without its ignored top-level fields: whatever changed below them is filtered out
- * of the comparison anyway, so they need not be compared (status writes skip spec and metadata).
- */
-function withoutIgnored(v: unknown, ignored: FieldSet): unknown {
-  if (ignored.members.size === 0 || v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-  let out: Record<string, unknown> | undefined;
-  for (const k of Object.keys(v)) {
-    if (!ignored.members.has(fieldPE(k))) continue;
-    out ??= { ...(v as Record<string, unknown>) };
-    delete out[k];
-  }
-  return out ?? v;
+// Ignored sets are a few top-level fields (status; or all but status); the comparison skips
+// them at the top instead of comparing copies without them. Whatever it would find below them
+// is filtered out anyway, so the result is the same.
+const skipped = new WeakMap<FieldSet, ReadonlySet<string> | null>();
+
+/** The top-level field names of `ignored`; null when it holds anything else (then nothing is skipped). */
+function topLevelNames(ignored: FieldSet): ReadonlySet<string> | null {
+  let names = skipped.get(ignored);
+  if (names !== undefined) return names;
+  const top = new Set<string>();
+  for (const pe of ignored.members) top.add(pe.slice(2));
+  names = ignored.children.size || [...ignored.members].some((pe) => !pe.startsWith('f:')) ? null : top;
+  skipped.set(ignored, names);
+  return names;
 }
 
 /** Takes changed fields from every manager but `writer` (conflicts unless `force`). */
 function takeFromOthers(node: TypeNode, live: unknown, next: unknown, managers: ManagerSets, writer: string,
   force: boolean, ignored: FieldSet): Comparison {
-  const c = filtered(compareTyped(node, withoutIgnored(live, ignored), withoutIgnored(next, ignored)), ignored);
+  const c = filtered(compareTyped(node, live, next, topLevelNames(ignored) ?? undefined), ignored);
   const changed = c.modified.union(c.added);
   const conflicts: Conflict[] = [];
   const taken = new Map<string, FieldSet>();

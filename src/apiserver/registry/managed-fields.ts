@@ -5,7 +5,7 @@
 // hooks leave them alone. Writer names come from WriteOptions.fieldManager, which handlers
 // fill with `fieldManagerFor` (the fieldManager parameter, else the User-Agent's product).
 import type { KubeObject, ResourceType } from '../../core/index.js';
-import { kindNode, recordUpdate } from '../patch/index.js';
+import { cached, kindNode, recordUpdate, type FieldManagerScope, type StructNode } from '../patch/index.js';
 import { jsonEqual } from '../patch/index.js';
 import { rfc3339 } from './meta.js';
 
@@ -27,8 +27,16 @@ const FIELD_MANAGER_MAX = 128;
  */
 export function fieldManagerFor(fieldManager: string | undefined, userAgent: string | undefined): string {
   if (fieldManager) return fieldManager;
+  return cached(managersByAgent, AGENTS_MAX, userAgent ?? '', managerFromAgent);
+}
+
+// Every request asks; clients send a handful of different User-Agents.
+const managersByAgent = new Map<string, string>();
+const AGENTS_MAX = 256;
+
+function managerFromAgent(userAgent: string): string {
   let out = '';
-  for (const ch of (userAgent ?? '').split('/')[0]) {
+  for (const ch of userAgent.split('/')[0]) {
     if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) continue;
     if (Buffer.byteLength(out + ch) > FIELD_MANAGER_MAX) break;
     out += ch;
@@ -36,8 +44,29 @@ export function fieldManagerFor(fieldManager: string | undefined, userAgent: str
   return out;
 }
 
-function scope(type: ResourceType, subresource: string | undefined, now: Date) {
-  return { root: kindNode(type), group: type.group, version: type.version, kind: type.kind, subresource, now: rfc3339(now) };
+// The kind's schema node, looked up once per resource type.
+const roots = new WeakMap<ResourceType, StructNode>();
+
+function scope(type: ResourceType, subresource: string | undefined, now: Date): FieldManagerScope {
+  let root = roots.get(type);
+  if (!root) {
+    root = kindNode(type);
+    roots.set(type, root);
+  }
+  return { root, group: type.group, version: type.version, kind: type.kind, subresource, now: secondsText(now) };
+}
+
+// Writes come many to a second; the text only changes with the second.
+let lastSecond = NaN;
+let lastText = '';
+
+function secondsText(now: Date): string {
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastText = rfc3339(now);
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 /** Hook: a create of `obj` (defaults applied, strategy not yet run). */

@@ -45,7 +45,7 @@ class Gen {
   }
 }
 
-const LABEL_KEYS = ['app', 'tier', 'release', 'team', 'example.com/zone'];
+const LABEL_KEYS = ['app', 'tier', 'release', 'team', 'example.com/zone', 'constructor'];
 const ANNOTATIONS = ['pv.kubernetes.io/bind-completed', 'pv.kubernetes.io/bound-by-controller', 'volume.kubernetes.io/storage-provisioner', 'note'];
 const MANAGERS = ['kubectl-create', 'kubectl-edit', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'berth', 'helm', 'argocd',
   'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', ''];
@@ -153,7 +153,7 @@ function spec(g: Gen, kind: string): Any {
 function object(g: Gen, type: ResourceType): Any {
   const o: Any = { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, metadata: meta(g, type.namespaced) };
   if (type.kind === 'ConfigMap') {
-    if (g.chance(0.8)) o.data = g.maybe(() => map(g, ['a', 'b', 'c', 'config.yaml'], () => g.pick(['1', '2', ''])));
+    if (g.chance(0.8)) o.data = g.maybe(() => map(g, ['a', 'b', 'c', 'config.yaml', 'toString'], () => g.pick(['1', '2', ''])));
     if (g.chance(0.1)) o.immutable = g.chance(0.5);
     return o;
   }
@@ -185,7 +185,7 @@ function mutate(g: Gen, type: ResourceType, live: Any, statusOnly: boolean): Any
       if (!keys.length) continue;
       const k = g.pick(keys);
       const r = g.next();
-      if (r < 0.6) to[k] = structuredClone(from[k]);
+      if (r < 0.6) to[k] = Object.hasOwn(from, k) ? structuredClone(from[k]) : undefined;
       else if (r < 0.85) delete to[k];
       else to[k] = g.pick([{}, [], null]);
     } else if (g.chance(0.8)) {
