@@ -1,70 +1,84 @@
-// StatefulSets at scale, end to end on a sim node: a Parallel StatefulSet of N replicas with
-// one claim each (default class local-path, WaitForFirstConsumer) on a cluster started here as
-// `berth up --runtime sim` runs it (SQLite file store, every default controller, one sim node
-// agent); time until every pod exists, every claim is Bound and every pod is Ready, and the
-// set's status says so; then an OrderedReady set of M replicas until Ready. Beside baselines
-// measured in the same run: creating the same N claims and N pods directly, 64 requests in
-// flight, on an identical cluster with no controllers and no node; and the same direct
-// creations on a fresh full cluster, until every claim is Bound and every pod Ready (what
-// the rest of the system costs without a StatefulSet). Prints figures and the process RSS
-// (control plane and sim node together); asserts nothing. Each of the three clusters runs in
-// a process of its own, so the StatefulSet's RSS is not that of clusters stopped before it;
-// the RSS the process had before its cluster started (Node, tsx and the loaded modules) is
-// printed beside it.
+// StatefulSets at scale, end to end, on the real thing: the bundled `berth up --runtime sim`
+// (dist/berth.mjs through bin/berth; rebuilt first when missing or older than src/) in a
+// temporary data directory, driven over HTTPS with the kubeconfig it writes, as kubectl would.
+// A headless Service and a Parallel StatefulSet of N replicas with one claim each (the seed's
+// set: default class local-path, WaitForFirstConsumer); time until every pod exists, every
+// claim is Bound, every pod is Ready and the set's status says so, and the berth process's
+// VmRSS and VmHWM (/proc/<pid>/status) at that point, beside the idle RSS of the same binary
+// in the same run (node Ready, nothing else created: the baseline). Then an OrderedReady set
+// of M replicas until Ready. Prints figures; asserts nothing.
 //   node --import tsx bench/statefulset.ts [N] [M]        (default 1,000 and 100)
+// BENCH_HEAPSNAPSHOT=1 writes a heap snapshot of berth (SIGUSR2) once the Parallel set is Ready,
+// into the working directory.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { controllerManager, startCluster, type Component, type RunningCluster } from '../src/cluster/index.js';
-import { silentLogger } from '../src/controller-runtime/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
+import { createClient, createHttpTransport, type ApiClient } from '../src/client/index.js';
 import {
-  Namespaces, PersistentVolumeClaims, Pods, StatefulSets, type KubeObject, type ResourceType,
+  Namespaces, Nodes, PersistentVolumeClaims, Pods, Services, StatefulSets, type KubeObject, type ResourceType,
 } from '../src/core/index.js';
-import { simNodes } from '../src/kubelet/index.js';
+import { berthStop, berthUp } from '../test/e2e/berth-process.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const M = Number(process.argv[3] ?? 100);
-const IN_FLIGHT = 64;
 const LIMIT_MS = Number(process.env.BENCH_LIMIT_MS ?? 300_000);
-/** The parent makes the directory; its phases (child processes) work in it. */
-const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'berth-bench-statefulset-'));
+const root = join(import.meta.dirname, '..');
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const rss = () => `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`;
 
-const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.9.1', volumeMounts: [{ name: 'www', mountPath: '/usr/share/nginx/html' }] }] } };
-const claimSpec = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
-const sts = (name: string, replicas: number, policy: string): KubeObject => ({
-  apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name, namespace: name },
-  spec: {
-    replicas, serviceName: name, podManagementPolicy: policy, selector: { matchLabels: { app: 'web' } }, template,
-    volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: claimSpec }],
-  },
-});
-
-async function start(name: string, components: Component[]): Promise<RunningCluster> {
-  return startCluster({ storeUrl: `sqlite://${join(dir, `${name}.db`)}`, port: 0, components });
+/** Newest modification time of a file under dir (ms). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) t = Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs);
+  }
+  return t;
 }
 
-async function namespace(c: RunningCluster, name: string): Promise<void> {
-  await c.client.create(Namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+/** `npm run build` unless dist/berth.mjs is newer than every source file. */
+function ensureBuilt(): void {
+  const bundle = join(root, 'dist', 'berth.mjs');
+  let built = 0;
+  try { built = statSync(bundle).mtimeMs; } catch { /* not built */ }
+  if (built > newest(join(root, 'src'))) return;
+  console.log('building dist/berth.mjs (npm run build) ...');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`npm run build failed (exit ${r.status})`);
 }
 
-/** Calls fn(i) for i < n with IN_FLIGHT calls at a time. */
-async function inFlight(n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => { for (let i = next++; i < n; i = next++) await fn(i); }));
+/** VmRSS, VmHWM and RssAnon (the part not backed by files: heaps) of a process in MB. */
+function memory(pid: number): { rss: number; hwm: number; anon: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024, anon: kb('RssAnon') / 1024 };
+}
+const mb = (x: number) => `${x.toFixed(0)} MB`;
+
+/** A client over HTTPS from the kubeconfig `berth up` wrote. */
+function clientFor(kubeconfig: string): ApiClient {
+  interface Kubeconfig {
+    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+    users: { user: { token: string } }[];
+  }
+  const doc = parse(readFileSync(kubeconfig, 'utf8')) as Kubeconfig;
+  const { server, 'certificate-authority-data': ca } = doc.clusters[0].cluster;
+  return createClient(createHttpTransport({ server, ca: Buffer.from(ca, 'base64').toString(), token: doc.users[0].user.token }));
 }
 
-/** Watches one kind in a namespace until `done` says so; returns when it did, or throws at the limit. */
-function watchUntil(c: RunningCluster, type: ResourceType, ns: string, rv: string, seen: (o: KubeObject) => boolean): Promise<number> {
+/**
+ * Watches one kind (in a namespace) from `rv`, handing each added or modified object to `seen`
+ * until it returns true; resolves then, or throws at the limit.
+ */
+function watchUntil(c: ApiClient, type: ResourceType, ns: string | undefined, rv: string, seen: (o: KubeObject) => boolean): Promise<void> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), LIMIT_MS);
   return (async () => {
     try {
-      for await (const ev of c.client.watch<KubeObject>(type, { namespace: ns, resourceVersion: rv }, abort.signal)) {
-        if ((ev.type === 'ADDED' || ev.type === 'MODIFIED') && seen(ev.object)) return performance.now();
+      for await (const ev of c.watch<KubeObject>(type, { namespace: ns, resourceVersion: rv }, abort.signal)) {
+        if ((ev.type === 'ADDED' || ev.type === 'MODIFIED') && seen(ev.object)) return;
       }
       throw new Error(`gave up on ${type.plural} after ${secs(LIMIT_MS)}`);
     } finally {
@@ -77,114 +91,96 @@ function watchUntil(c: RunningCluster, type: ResourceType, ns: string, rv: strin
 const isReady = (o: KubeObject) => (o.status as { conditions?: { type: string; status: string }[] } | undefined)
   ?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
 
-/** Creates N claims and N pods like the set's, directly, IN_FLIGHT at a time. */
-async function createDirectly(c: RunningCluster, ns: string): Promise<void> {
-  await inFlight(N, (i) => c.client.create(PersistentVolumeClaims, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: `www-web-${i}`, namespace: ns, labels: { app: 'web' } }, spec: claimSpec }));
-  await inFlight(N, (i) => c.client.create(Pods, {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name: `web-${i}`, namespace: ns, labels: { app: 'web' } },
-    spec: { ...template.spec, volumes: [{ name: 'www', persistentVolumeClaim: { claimName: `www-web-${i}` } }] },
-  }));
-}
+/** The seed's headless Service and StatefulSet (nginx, one 1Gi RWO claim per pod), in namespace `ns`. */
+const service = (ns: string): KubeObject => ({
+  apiVersion: 'v1', kind: 'Service', metadata: { name: 'nginx', namespace: ns, labels: { app: 'nginx' } },
+  spec: { clusterIP: 'None', selector: { app: 'nginx' }, ports: [{ port: 80, name: 'web' }] },
+});
+const statefulSet = (ns: string, replicas: number, policy: string): KubeObject => ({
+  apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web', namespace: ns },
+  spec: {
+    serviceName: 'nginx', replicas, podManagementPolicy: policy, selector: { matchLabels: { app: 'nginx' } },
+    template: {
+      metadata: { labels: { app: 'nginx' } },
+      spec: { containers: [{ name: 'nginx', image: 'nginx:1.9.1', ports: [{ containerPort: 80, name: 'web' }], volumeMounts: [{ name: 'www', mountPath: '/usr/share/nginx/html' }] }] },
+    },
+    volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+  },
+});
 
-/** Watches pods and claims of a namespace from now; resolves when `replicas` of each are created, Bound, Ready. */
-function progress(c: RunningCluster, name: string, rv: string, replicas: number) {
+/**
+ * Times one StatefulSet from its creation: pods created, claims Bound, pods Ready, status. One
+ * watch per kind, as few as a user's `kubectl get -w` would add to the server's work.
+ */
+async function timeSet(c: ApiClient, ns: string, replicas: number, policy: string): Promise<Record<'created' | 'bound' | 'ready' | 'status', number>> {
+  await c.create(Namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  await c.create(Services, service(ns));
+  const rv = (await c.list(Pods, { namespace: ns })).metadata.resourceVersion ?? '0';
   const created = new Set<string>(), ready = new Set<string>(), bound = new Set<string>();
-  return {
-    podsCreated: watchUntil(c, Pods, name, rv, (o) => { created.add(o.metadata!.name!); return created.size === replicas; }),
-    podsReady: watchUntil(c, Pods, name, rv, (o) => { if (isReady(o)) ready.add(o.metadata!.name!); return ready.size === replicas; }),
-    claimsBound: watchUntil(c, PersistentVolumeClaims, name, rv, (o) => {
-      if ((o.status as { phase?: string } | undefined)?.phase === 'Bound') bound.add(o.metadata!.name!);
-      return bound.size === replicas;
-    }),
-  };
-}
-
-const fullCluster = (name: string) => start(name, [
-  ...simNodes(1, { logger: silentLogger }),
-  controllerManager({ localPathRoot: join(dir, `volumes-${name}`), logger: silentLogger, leaderElection: false }),
-]);
-
-/** Times one StatefulSet from creation: pods created, claims Bound, pods Ready, status. */
-async function timeSet(c: RunningCluster, name: string, replicas: number, policy: string): Promise<Record<string, number>> {
-  await namespace(c, name);
-  const rv = (await c.client.list(Pods, { namespace: name })).metadata.resourceVersion ?? '0';
-  const { podsCreated, podsReady, claimsBound } = progress(c, name, rv, replicas);
-  const statusReady = watchUntil(c, StatefulSets, name, rv, (o) => (o.status as { readyReplicas?: number } | undefined)?.readyReplicas === replicas);
-  const t0 = performance.now();
-  await c.client.create(StatefulSets, sts(name, replicas, policy));
-  const [p, b, r, s] = await Promise.all([podsCreated, claimsBound, podsReady, statusReady]);
-  return { created: p - t0, bound: b - t0, ready: r - t0, status: s - t0 };
-}
-
-/** Runs one phase in a child process; returns the numbers it reported. */
-function phase(name: string, env: Record<string, string> = {}): Record<string, number> {
-  const r = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, String(N), String(M)], {
-    env: { ...process.env, ...env, BENCH_PHASE: name, BENCH_DIR: dir }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8',
+  const at = { created: 0, bound: 0, ready: 0, status: 0 };
+  const pods = watchUntil(c, Pods, ns, rv, (o) => {
+    created.add(o.metadata!.name!);
+    if (!at.created && created.size === replicas) at.created = performance.now();
+    if (isReady(o)) ready.add(o.metadata!.name!);
+    if (ready.size === replicas) at.ready = performance.now();
+    return at.ready > 0;
   });
-  let result: Record<string, number> | undefined;
-  for (const line of r.stdout.split('\n')) {
-    if (line.startsWith('RESULT ')) result = JSON.parse(line.slice(7)) as Record<string, number>;
-    else if (line) console.log(line);
-  }
-  if (r.status !== 0 || !result) throw new Error(`phase ${name} failed (exit ${r.status})`);
-  return result;
+  const claims = watchUntil(c, PersistentVolumeClaims, ns, rv, (o) => {
+    if ((o.status as { phase?: string } | undefined)?.phase === 'Bound') bound.add(o.metadata!.name!);
+    if (bound.size === replicas) at.bound = performance.now();
+    return at.bound > 0;
+  });
+  const status = watchUntil(c, StatefulSets, ns, rv, (o) => {
+    if ((o.status as { readyReplicas?: number } | undefined)?.readyReplicas === replicas) at.status = performance.now();
+    return at.status > 0;
+  });
+  const t0 = performance.now();
+  await c.create(StatefulSets, statefulSet(ns, replicas, policy));
+  await Promise.all([pods, claims, status]);
+  return { created: at.created - t0, bound: at.bound - t0, ready: at.ready - t0, status: at.status - t0 };
 }
 
-const report = (result: Record<string, number>) => console.log(`RESULT ${JSON.stringify(result)}`);
-const startRss = rss();
+/** Until the sim node is Ready, then a few quiet seconds so the idle figure is settled. */
+async function idle(c: ApiClient): Promise<void> {
+  await watchUntil(c, Nodes, undefined, '0', isReady);
+  await sleep(3000);
+}
 
+ensureBuilt();
+const dir = mkdtempSync(join(tmpdir(), 'berth-bench-statefulset-'));
+// Inherited by the berth process (spawn passes process.env).
+if (process.env.BENCH_HEAPSNAPSHOT) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2`;
+const berth = await berthUp(join(dir, 'data'), 'sim');
 try {
-  switch (process.env.BENCH_PHASE) {
-    case 'baseline': {
-      const base = await start('baseline', []);
-      await namespace(base, 'bench');
-      const b0 = performance.now();
-      await createDirectly(base, 'bench');
-      const baseline = performance.now() - b0;
-      await base.stop();
-      console.log(`baseline: ${N} claims + ${N} pods created directly (no controllers, no node) in ${secs(baseline)}`);
-      report({ baseline });
-      break;
-    }
-    case 'direct': {
-      const direct = await fullCluster('direct');
-      await namespace(direct, 'direct');
-      const drv = (await direct.client.list(Pods, { namespace: 'direct' })).metadata.resourceVersion ?? '0';
-      const dp = progress(direct, 'direct', drv, N);
-      const d0 = performance.now();
-      await createDirectly(direct, 'direct');
-      const [dBound, dReady] = await Promise.all([dp.claimsBound, dp.podsReady]);
-      await dp.podsCreated;
-      await direct.stop();
-      console.log(`without a StatefulSet: the same claims and pods created directly on a full cluster: all claims Bound in ${secs(dBound - d0)},`
-        + ` all pods Ready in ${secs(dReady - d0)}`);
-      report({ ready: dReady - d0 });
-      break;
-    }
-    case 'sim': {
-      const baseline = Number(process.env.BENCH_BASELINE_MS);
-      const directReady = Number(process.env.BENCH_DIRECT_READY_MS);
-      const c = await fullCluster('sim');
-      const cpu0 = process.cpuUsage();
-      const par = await timeSet(c, 'parallel', N, 'Parallel');
-      const parCpu = process.cpuUsage(cpu0);
-      console.log(`Parallel, ${N} replicas with a claim each: all pods created in ${secs(par.created)} (${(par.created / baseline).toFixed(2)}x baseline),`
-        + ` all claims Bound in ${secs(par.bound)}, all pods Ready in ${secs(par.ready)} (${(par.ready / directReady).toFixed(2)}x without a StatefulSet),`
-        + ` status ${N}/${N} in ${secs(par.status)}; process RSS ${rss()}, ${startRss} before the cluster started (target: Ready < 15 s, RSS <= 300 MB);`
-        + ` process CPU ${secs((parCpu.user + parCpu.system) / 1000)}`);
-      const ord = await timeSet(c, 'ordered', M, 'OrderedReady');
-      console.log(`OrderedReady, ${M} replicas with a claim each: all Ready in ${secs(ord.ready)} (${(ord.ready / M).toFixed(0)} ms per pod),`
-        + ` status ${M}/${M} in ${secs(ord.status)}; process RSS ${rss()}`);
-      await c.stop();
-      report({});
-      break;
-    }
-    default: {
-      const { baseline } = phase('baseline');
-      const { ready } = phase('direct');
-      phase('sim', { BENCH_BASELINE_MS: String(baseline), BENCH_DIRECT_READY_MS: String(ready) });
-    }
+  const pid = berth.child.pid!;
+  const c = clientFor(berth.kubeconfig);
+  await idle(c);
+  const base = memory(pid);
+  console.log(`berth up --runtime sim (pid ${pid}), idle with its node Ready: VmRSS ${mb(base.rss)} (anonymous ${mb(base.anon)}; baseline)`);
+
+  const cpu0 = readCpu(pid);
+  const par = await timeSet(c, 'parallel', N, 'Parallel');
+  const at = memory(pid);
+  const cpu = readCpu(pid) - cpu0;
+  console.log(`Parallel, ${N} replicas with a claim each: all pods created in ${secs(par.created)}, all claims Bound in ${secs(par.bound)},`
+    + ` all pods Ready in ${secs(par.ready)}, status ${N}/${N} in ${secs(par.status)} (target: Ready < 15 s); berth CPU ${secs(cpu)};`
+    + ` berth VmRSS ${mb(at.rss)} (+${mb(at.rss - base.rss)} over idle; anonymous ${mb(at.anon)}), VmHWM ${mb(at.hwm)} (target: RSS <= 300 MB)`);
+  if (process.env.BENCH_HEAPSNAPSHOT) {
+    process.kill(pid, 'SIGUSR2');
+    await sleep(20_000);
   }
+
+  const ord = await timeSet(c, 'ordered', M, 'OrderedReady');
+  const after = memory(pid);
+  console.log(`OrderedReady, ${M} replicas with a claim each: all Ready in ${secs(ord.ready)} (${(ord.ready / M).toFixed(0)} ms per pod),`
+    + ` status ${M}/${M} in ${secs(ord.status)}; berth VmRSS ${mb(after.rss)}, VmHWM ${mb(after.hwm)}`);
 } finally {
-  if (!process.env.BENCH_PHASE) rmSync(dir, { recursive: true, force: true });
+  await berthStop(berth.child);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** User + system CPU of a process so far, in ms (/proc/<pid>/stat utime + stime). */
+function readCpu(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
