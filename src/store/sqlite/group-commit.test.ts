@@ -138,7 +138,7 @@ test('close() commits the open batch first; the writes are acknowledged and on d
   const again = await openSqliteStore(path, { compactIntervalMs: 0 });
   assert.equal(await again.currentRevision(), 3);
   assert.deepEqual((await again.list('/k/')).kvs.map((kv) => [kv.key, dec(kv.value), kv.modRevision]), [['/k/a', 'a', 2], ['/k/b', 'b', 3], ['/k/base', '0', 1]]);
-  // The CAS index is rebuilt from the file.
+  // CAS against what the file holds.
   await rejectsWith(again.update('/k/a', enc('x'), 1), 'Conflict');
   await rejectsWith(again.create('/k/b', enc('x')), 'KeyExists');
   assert.equal((await again.update('/k/a', enc('a2'), 2)).modRevision, 4);
