@@ -218,3 +218,24 @@ test('YAML bodies: duplicates, syntax errors and YAML 1.1 scalars', () => {
   const mode = decodeYamlObject(Secret, 'data: {}\nmetadata: {name: s}\n', 'Strict');
   assert.deepEqual(mode.object, { data: {}, metadata: { name: 's' } });
 });
+
+test('an in-process body is copied whole: the decoded object shares nothing with the caller\'s', () => {
+  const body = {
+    apiVersion: 'apps/v1', kind: 'ControllerRevision', revision: 1,
+    metadata: { name: 'r', labels: { a: 'b' }, managedFields: [{ manager: 'm', operation: 'Update', fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } } } }] },
+    data: { spec: { template: { metadata: { labels: { a: 'b' } } } }, list: [{ x: 1 }] },
+  };
+  const caller = new Set<object>();
+  const collect = (v: unknown, into: Set<object>): void => {
+    if (typeof v !== 'object' || v === null) return;
+    into.add(v);
+    for (const x of Object.values(v)) collect(x, into);
+  };
+  collect(body, caller);
+  const { object } = decodeObject(Rev, body, 'Strict');
+  assert.deepEqual(object, body);
+  const decoded = new Set<object>();
+  collect(object, decoded);
+  for (const o of decoded) assert.ok(!caller.has(o), `shares ${JSON.stringify(o)}`);
+});

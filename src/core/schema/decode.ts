@@ -51,7 +51,8 @@ export function decodeParsed(def: KindDefinition, value: unknown, mode: FieldVal
   const body = checkTypeMeta(def, value ?? {}, source);
   const collect = mode !== 'Ignore';
   const text = source && 'text' in source ? source.text : undefined;
-  let walk = new Walk(collect);
+  // Without a source the value is the caller's object (in-process): nothing of it may be kept.
+  let walk = new Walk(collect, undefined, !source);
   let object = run(def, walk, body, text);
   if (collect && source) {
     let dups: ReadonlyMap<string, readonly string[]> | undefined;

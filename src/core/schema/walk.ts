@@ -3,6 +3,7 @@
 // collects strict errors (unknown / duplicate fields) in document order.
 import type { Node, StructNode } from './compile.js';
 import { parseQuantity, QUANTITY_FORMAT_ERROR } from '../quantity.js';
+import { jsonCopy } from './copy.js';
 import { base64Error, normalizeTime } from './formats.js';
 
 /** The first decode error; `field` is the JSON path, for the Status causes. */
@@ -16,6 +17,9 @@ export class DepthExceeded extends Error {
 }
 
 const MAX_STRICT_ERRORS = 100; // as upstream caps them
+
+// `[0]`, `[1]`, ...: the path pieces of list items, built once.
+const INDEX_SEGS: readonly string[] = Array.from({ length: 64 }, (_, i) => `[${i}]`);
 
 // Bodies repeat the same few quantities ("1Gi", "100m"): parse each literal once.
 const canonicalQuantities = new Map<string | number, string>();
@@ -53,7 +57,11 @@ export class Walk {
   readonly #structs: string[] = []; // innermost struct names, for Go's "Go struct field X.path"
   readonly #fields: string[] = [];  // struct field names only, as Go's error path has them
 
-  constructor(readonly collect: boolean, readonly dups?: ReadonlyMap<string, readonly string[]>) {}
+  /**
+   * `copyRaw`: the value is the caller's own (an in-process request), so raw JSON members are
+   * copied as well; a value parsed from the request's text is the decoder's, and kept.
+   */
+  constructor(readonly collect: boolean, readonly dups?: ReadonlyMap<string, readonly string[]>, readonly copyRaw = false) {}
 
   path(extra?: string): string {
     let p = '';
@@ -119,14 +127,15 @@ export class Walk {
       case 'any':
         // Raw JSON (RawExtension, FieldsV1): kept as is, but bounded like Go's scanner bounds it.
         this.keys += countParsedKeys(v, this.#segs.length + 1);
-        return v;
+        return this.copyRaw && typeof v === 'object' && v !== null ? jsonCopy(v) : v;
       case 'array': {
         if (!Array.isArray(v)) return this.#typeError(v, node.go);
         const out = new Array<unknown>(v.length);
+        const segs = this.#segs;
         for (let i = 0; i < v.length; i++) {
-          this.#push(`[${i}]`, true);
+          segs.push(i < INDEX_SEGS.length ? INDEX_SEGS[i]! : `[${i}]`);
           out[i] = v[i] === null ? zero(node.items) : this.value(node.items, v[i]);
-          this.#pop(true);
+          segs.pop();
         }
         return out;
       }
@@ -142,6 +151,8 @@ export class Walk {
     const order = this.dups?.get(this.path());
     const keys = order ?? Object.keys(obj);
     const firsts = order ? new Set<string>() : undefined;
+    const segs = this.#segs;
+    const fields = this.#fields;
     if (struct) this.#structs.push(node.struct);
     for (const key of keys) {
       const field = struct ? node.fields.get(key) : node.values;
@@ -166,23 +177,17 @@ export class Walk {
         if (!struct) set(out, key, zero(field)); // Go stores a zero value for a null map entry
         continue;
       }
-      this.#push(key, !struct);
-      set(out, key, this.value(field, v));
-      this.#pop(!struct);
+      // The path pieces: a map key or list index goes in segs only, as Go's type-error path leaves it out.
+      segs.push(key);
+      if (struct) fields.push(key);
+      const decoded = this.value(field, v);
+      segs.pop();
+      if (struct) fields.pop();
+      if (key === '__proto__') set(out, key, decoded);
+      else out[key] = decoded;
     }
     if (struct) this.#structs.pop();
     return out;
-  }
-
-  /** `index`: an array index or map key, which Go's type-error path leaves out. */
-  #push(seg: string, index: boolean): void {
-    this.#segs.push(seg);
-    if (!index) this.#fields.push(seg);
-  }
-
-  #pop(index: boolean): void {
-    this.#segs.pop();
-    if (!index) this.#fields.pop();
   }
 }
 
