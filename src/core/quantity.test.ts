@@ -65,3 +65,24 @@ test('bad quantities fail with upstream messages', () => {
   assert.equal(tryParseQuantity(undefined), undefined);
   assert.equal(tryParseQuantity(2)?.toString(), '2');
 });
+
+test('parsed quantities are shared per text: frozen, and a bad text fails the same way every time', () => {
+  const a = parseQuantity('1536Mi');
+  assert.equal(parseQuantity('1536Mi'), a);
+  assert.ok(Object.isFrozen(a));
+  assert.throws(() => { (a as { scale: number }).scale = 3; }, TypeError);
+  assert.equal(a.toString(), '1536Mi');
+  // Arithmetic on a shared instance leaves it alone.
+  assert.equal(a.add(parseQuantity('512Mi')).toString(), '2Gi');
+  assert.equal(a.toString(), '1536Mi');
+  // Surrounding blanks and numbers parse as before (the text is trimmed, numbers printed).
+  assert.equal(parseQuantity(' 1.5Gi ').toString(), '1536Mi');
+  assert.equal(parseQuantity(5).toString(), '5');
+  for (let i = 0; i < 2; i++) {
+    assert.throws(() => parseQuantity('1Mk'), { name: 'QuantityParseError', message: QUANTITY_SUFFIX_ERROR });
+    assert.throws(() => parseQuantity('x'), { name: 'QuantityParseError', message: QUANTITY_FORMAT_ERROR });
+    assert.equal(tryParseQuantity('1Mk'), undefined);
+  }
+  // Not text at all: a TypeError, as ever (quantityAt reports it as a format error).
+  assert.throws(() => parseQuantity(undefined as unknown as string), TypeError);
+});
