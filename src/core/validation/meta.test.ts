@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fieldErrorText } from './error-text.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { jsonEqual, semanticEqual, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { nameIsDNSSubdomain } from './names.js';
 import { selectorMatches, validateLabelSelector } from './selector.js';
 
@@ -45,4 +45,59 @@ test('label selectors: validation and matching', () => {
   assert.equal(selectorMatches(sel, { app: 'nginx', tier: 'db' }), false);
   assert.equal(selectorMatches(undefined, { app: 'nginx' }), false);
   assert.equal(selectorMatches({}, {}), true);
+});
+
+test('semanticEqual: nil, empty lists and empty objects are one value, at any depth', () => {
+  assert.equal(semanticEqual(undefined, null), true);
+  assert.equal(semanticEqual([], undefined), true);
+  assert.equal(semanticEqual({ a: [], b: { c: null } }, {}), true);
+  assert.equal(semanticEqual({ a: '' }, {}), false);
+  assert.equal(semanticEqual({ a: 0 }, { a: false }), false);
+  assert.equal(semanticEqual([null], [[]]), true);
+  assert.equal(semanticEqual([null], []), false);
+  assert.equal(semanticEqual({ a: { b: [1, { c: {} }] } }, { a: { b: [1, null] }, d: undefined }), true);
+  assert.equal(semanticEqual({ a: 1, b: 2 }, { b: 2, a: 1 }), true);
+  assert.equal(semanticEqual({ a: 1 }, { a: 1, b: 'x' }), false);
+  assert.equal(semanticEqual(NaN, NaN), false);
+});
+
+test('semanticEqual agrees with comparing pruned copies (the definition) on random values', () => {
+  const prune = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.length ? v.map(prune) : undefined;
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) if (prune(x) !== undefined) out[k] = prune(x);
+      return Object.keys(out).length ? out : undefined;
+    }
+    return v === null ? undefined : v;
+  };
+  let seed = 7;
+  const rnd = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const gen = (d: number): unknown => {
+    const r = rnd();
+    if (d > 3 || r < 0.3) return [undefined, null, 0, 1, '', 'x', false, true][Math.floor(rnd() * 8)];
+    if (r < 0.6) return Array.from({ length: Math.floor(rnd() * 3) }, () => gen(d + 1));
+    const o: Record<string, unknown> = {};
+    for (const k of ['a', 'b', 'c']) if (rnd() < 0.5) o[k] = gen(d + 1);
+    return o;
+  };
+  const mutate = (v: unknown, d: number): unknown => {
+    if (rnd() < 0.3) return gen(d);
+    if (Array.isArray(v)) return v.map((x) => (rnd() < 0.3 ? mutate(x, d + 1) : x));
+    if (v && typeof v === 'object') {
+      const o: Record<string, unknown> = { ...v };
+      for (const k of ['a', 'b', 'c']) if (rnd() < 0.3) o[k] = mutate(o[k], d + 1);
+      return o;
+    }
+    return v;
+  };
+  let equal = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const a = gen(0);
+    const b = rnd() < 0.5 ? mutate(a, 0) : rnd() < 0.5 ? structuredClone(a) : gen(0);
+    const want = jsonEqual(prune(a), prune(b));
+    if (want) equal++;
+    assert.equal(semanticEqual(a, b), want, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  }
+  assert.ok(equal > 1000 && equal < 19_000, `both outcomes exercised (${equal} equal)`);
 });

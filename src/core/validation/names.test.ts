@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue,
-  isValidPortName, nameIsDNSSubdomain } from './names.js';
+  isValidPortName, nameIsDNSSubdomain, utf8Length } from './names.js';
 
 const SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
@@ -37,4 +37,27 @@ test('label values, config keys and port names', () => {
 test('generateName prefixes may end with a dash', () => {
   assert.deepEqual(nameIsDNSSubdomain('web-', true), []);
   assert.notDeepEqual(nameIsDNSSubdomain('web-', false), []);
+});
+
+test('remembered names answer as the first check did; a returned list is the caller\'s own', () => {
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(isQualifiedName('example.com/MyName'), []);
+    assert.deepEqual(isQualifiedName('Example.com/x'), [`prefix part ${SUBDOMAIN_MSG}`]);
+    assert.deepEqual(isValidLabelValue('v1.2'), []);
+    assert.equal(isValidLabelValue('a b').length, 1);
+  }
+  const mine = isQualifiedName('example.com/MyName');
+  mine.push('changed by the caller');
+  assert.deepEqual(isQualifiedName('example.com/MyName'), []);
+});
+
+test('utf8Length counts bytes as Go does, a lone surrogate as three', () => {
+  assert.equal(utf8Length(''), 0);
+  assert.equal(utf8Length('abc'), 3);
+  assert.equal(utf8Length('é€'), 5);
+  assert.equal(utf8Length('😀'), 4);
+  assert.equal(utf8Length('\ud83d'), 3);
+  assert.equal(utf8Length('\ude00x'), 4);
+  assert.equal(utf8Length('a\ud83dé'), 6);
+  for (const s of ['x😀y€é', '\ud800\ud800\udc00', 'ß'.repeat(40)]) assert.equal(utf8Length(s), Buffer.byteLength(s), s);
 });

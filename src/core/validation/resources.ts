@@ -214,9 +214,12 @@ function safeParse(raw: unknown): Quantity | undefined {
  */
 export function normalizeResourceList(list: ResourceList | undefined | null): void {
   if (!list) return;
-  for (const [name, raw] of Object.entries(list)) {
+  for (const name of Object.keys(list)) {
+    const raw = list[name];
     const q = safeParse(raw);
-    if (q) list[name] = q.roundUp(-3).toString();
+    if (!q) continue;
+    const text = q.roundUp(-3).toString();
+    if (text !== raw) list[name] = text;
   }
 }
 
