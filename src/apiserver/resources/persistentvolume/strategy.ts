@@ -12,8 +12,18 @@ type Writable = { status?: PersistentVolumeStatus };
 
 export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
 
-// toISOString always ends in `.sssZ`: dropping the milliseconds needs no regex.
-const rfc3339 = (d: Date): string => `${d.toISOString().slice(0, -5)}Z`;
+// Writes in the same second stamp the same text: keep the last one. toISOString always ends
+// in `.sssZ`, so dropping the milliseconds needs no regex.
+let lastSecond = NaN;
+let lastStamp = '';
+function rfc3339(d: Date): string {
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastStamp = `${d.toISOString().slice(0, -5)}Z`;
+    lastSecond = second;
+  }
+  return lastStamp;
+}
 
 type PersistentVolumeStrategy = Omit<ResourceStrategy<PersistentVolumeObject>, 'table' | 'selectableFields' | 'fieldLabels'> & {
   prepareForStatusUpdate(next: PersistentVolumeObject, prev: PersistentVolumeObject, ctx?: StrategyContext): void;
