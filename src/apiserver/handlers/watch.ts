@@ -40,7 +40,7 @@ export function handleWatch(ctx: HandlerContext, req: ApiRequest, signal: AbortS
  * closed. A plain iterator rather than an async generator: a generator wrapping `yield*` costs
  * extra promise turns on every event of every watch.
  */
-function counted<T>(events: AsyncIterable<T>, resource: string, onWatch?: (r: string, d: number) => void): AsyncIterable<T> {
+export function counted<T>(events: AsyncIterable<T>, resource: string, onWatch?: (r: string, d: number) => void): AsyncIterable<T> {
   if (!onWatch) return events;
   return {
     [Symbol.asyncIterator](): AsyncIterator<T> {
