@@ -92,33 +92,14 @@ function withoutManagedFieldsView(obj: KubeObject | Obj): Obj {
   return { ...obj, metadata: rest };
 }
 
-// Stored objects handed over deep-frozen (the registry's cache of decoded objects) are seen
-// again and again: their entries are decoded once. The Managed given out is only read.
-const decodedFrozen = new WeakMap<object, Managed>();
-
+// Entries of a stored object that the registry keeps decoded (and frozen) still hold the
+// FieldsV1 encodings this module produced: fields-v1.ts decodes those without reading them.
 function decodeOrEmpty(entries: unknown): Managed {
-  const frozen = isFrozenEntries(entries);
-  if (frozen) {
-    const hit = decodedFrozen.get(entries);
-    if (hit) return hit;
-  }
-  let managed: Managed;
   try {
-    managed = decodeManaged(entries);
+    return decodeManaged(entries);
   } catch {
-    managed = emptyManaged();
+    return emptyManaged();
   }
-  if (frozen) decodedFrozen.set(entries, managed);
-  return managed;
-}
-
-/** The array, its entries and their fieldsV1 frozen: nobody can change what was decoded. */
-function isFrozenEntries(entries: unknown): entries is readonly unknown[] {
-  if (!Array.isArray(entries) || !Object.isFrozen(entries)) return false;
-  for (const e of entries) {
-    if (e !== null && typeof e === 'object' && (!Object.isFrozen(e) || !Object.isFrozen((e as Obj).fieldsV1 ?? e))) return false;
-  }
-  return true;
 }
 
 function stripMeta(sets: ManagerSets, id: string): void {
@@ -182,8 +163,10 @@ export function recordUpdate(scope: FieldManagerScope, live: KubeObject | undefi
 
 /** Folds the oldest update entries per version into "ancient-changes" beyond ten of them. */
 function capUpdateManagers(sets: ManagerSets, times: Map<string, string | undefined>): void {
+  let n = 0;
+  for (const vs of sets.values()) if (!vs.applied) n++;
+  if (n <= MAX_UPDATE_MANAGERS) return;
   const updaters = [...sets].filter(([, vs]) => !vs.applied).map(([id]) => id);
-  if (updaters.length <= MAX_UPDATE_MANAGERS) return;
   const secs = (id: string) => Math.floor(Date.parse(times.get(id) ?? '') / 1000) || 0;
   updaters.sort((a, b) => secs(a) - secs(b) || (a < b ? -1 : a > b ? 1 : 0));
   const firstOfVersion = new Map<string, string>();

@@ -11,25 +11,25 @@ export type FieldsV1 = Record<string, unknown>;
 // the set decoded then, which also finds that set's encoding again on the way out.
 // The encodings handed out are frozen, and an object that still holds one (a stored object
 // kept decoded and frozen) decodes to its set without reading it.
-const encoded = new WeakMap<FieldSet, FieldsV1>();
-const encodingOf = new WeakMap<object, FieldSet>();
+/** On each encoding handed out (not enumerable, so neither serialised nor compared): its set. */
+const SET = Symbol('berth.fieldSet');
 const decoded = new Map<string, FieldSet>();
 const DECODED_MAX = 4096;
 
 /** The FieldsV1 of a set (shared and frozen: callers must not change it). */
 export function fieldSetToFieldsV1(set: FieldSet): FieldsV1 {
-  let out = encoded.get(set);
+  let out = set.fieldsV1 as FieldsV1 | undefined;
   if (!out) {
-    out = encode(set, false);
-    encoded.set(set, out);
-    encodingOf.set(out, set);
+    out = encode(set, false, set);
+    set.fieldsV1 = out;
   }
   return out;
 }
 
 /** Frozen as built. */
-function encode(set: FieldSet, self: boolean): FieldsV1 {
+function encode(set: FieldSet, self: boolean, top?: FieldSet): FieldsV1 {
   const out: FieldsV1 = {};
+  if (top) Object.defineProperty(out, SET, { value: top });
   if (self) out['.'] = LEAF;
   const keys: PathElement[] = [...set.members];
   for (const pe of set.children.keys()) if (!set.members.has(pe)) keys.push(pe);
@@ -52,7 +52,7 @@ function byElement(a: PathElement, b: PathElement): number {
 
 /** Decodes FieldsV1; throws an Error naming the bad part (callers decide what that means). */
 export function fieldsV1ToFieldSet(fields: unknown): FieldSet {
-  const mine = fields !== null && typeof fields === 'object' ? encodingOf.get(fields) : undefined;
+  const mine = fields !== null && typeof fields === 'object' ? (fields as { [SET]?: FieldSet })[SET] : undefined;
   if (mine) return mine;
   const text = JSON.stringify(fields);
   const hit = text === undefined ? undefined : decoded.get(text);

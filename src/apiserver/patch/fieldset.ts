@@ -7,6 +7,8 @@ import { comparePE, type Path, type PathElement } from './fieldpath.js';
 export class FieldSet {
   readonly members = new Set<PathElement>();
   readonly children = new Map<PathElement, FieldSet>();
+  /** Its FieldsV1, once encoded (fields-v1.ts): a set handed out is never changed. */
+  fieldsV1?: Readonly<Record<string, unknown>>;
 
   static of(...paths: Path[]): FieldSet {
     const s = new FieldSet();

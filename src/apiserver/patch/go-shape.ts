@@ -71,28 +71,69 @@ export function goShape(node: TypeNode | undefined, v: unknown): unknown {
  */
 export function goShapeLevel(node: TypeNode | undefined, v: unknown): unknown {
   if (!node || node.kind !== 'struct' || !isObj(v) || node.atomic) return v;
-  const always = ALWAYS[node.name];
+  const { always, collections } = levelOf(node);
   let out: Record<string, unknown> | undefined;
-  let drop: string[] | undefined;
-  for (const k in v) {
-    const x = v[k];
-    if (typeof x !== 'object' || x === null) continue; // only empty lists and maps are dropped
-    if (emptyCollection(node.fields.get(k)?.type, x) && always?.[k] === undefined) (drop ??= []).push(k);
+  if (collections.size) {
+    let drop: string[] | undefined;
+    for (const k in v) {
+      const x = v[k];
+      if (typeof x !== 'object' || x === null) continue; // only empty lists and maps are dropped
+      const kind = collections.get(k);
+      if (kind && (kind === 'list' ? Array.isArray(x) && x.length === 0 : isEmptyMap(x))) (drop ??= []).push(k);
+    }
+    if (drop) {
+      // Built without them rather than deleted from a copy (a delete makes a slow dictionary object).
+      out = {};
+      for (const k in v) if (!drop.includes(k)) out[k] = v[k];
+    }
   }
-  if (drop) {
-    // Built without them rather than deleted from a copy (a delete makes a slow dictionary object).
-    out = {};
-    for (const k in v) if (!drop.includes(k)) out[k] = v[k];
-  }
-  if (always) {
-    for (const k in always) {
-      if ((out ?? v)[k] === undefined) {
-        out ??= { ...v };
-        out[k] = always[k] === 'null' ? null : goShape(node.fields.get(k)?.type, {});
-      }
+  for (const [k, zero] of always) {
+    if ((out ?? v)[k] === undefined) {
+      out ??= { ...v };
+      out[k] = zero;
     }
   }
   return out ?? v;
+}
+
+interface Level {
+  /** Always-present fields and their zero values (shared and frozen: comparisons only read them). */
+  readonly always: readonly (readonly [string, unknown])[];
+  /** The other list and map fields: dropped when empty. */
+  readonly collections: ReadonlyMap<string, 'list' | 'map'>;
+}
+
+const levels = new WeakMap<StructNode, Level>();
+
+function levelOf(node: StructNode): Level {
+  let level = levels.get(node);
+  if (level) return level;
+  const always = ALWAYS[node.name] ?? {};
+  const collections = new Map<string, 'list' | 'map'>();
+  for (const [name, field] of node.fields) {
+    if ((always as Record<string, unknown>)[name] !== undefined) continue; // as goShape decides
+    if (field.type.kind === 'list' || field.type.kind === 'map') collections.set(name, field.type.kind);
+  }
+  level = {
+    always: Object.entries(always).map(([k, what]) => [k, what === 'null' ? null : freeze(goShape(node.fields.get(k)?.type, {}))] as const),
+    collections,
+  };
+  levels.set(node, level);
+  return level;
+}
+
+function freeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object') {
+    for (const k of Object.keys(v)) freeze((v as Record<string, unknown>)[k]);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+function isEmptyMap(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  for (const _ in v) return false;
+  return true;
 }
 
 function emptyCollection(node: TypeNode | undefined, v: unknown): boolean {

@@ -3,7 +3,6 @@
 // appliers), e.g. {"manager":"kubectl","operation":"Apply"} or
 // {"manager":"kube-controller-manager","operation":"Update","apiVersion":"apps/v1","subresource":"status"}.
 // Entries are written in upstream's order: appliers first, then by time, manager, version.
-import { cached } from './cache.js';
 import { fieldSetToFieldsV1, fieldsV1ToFieldSet } from './fields-v1.js';
 import type { FieldSet } from './fieldset.js';
 
@@ -37,18 +36,30 @@ export function copyManaged(m: Managed): Managed {
   return { sets: new Map(m.sets), times: new Map(m.times) };
 }
 
-// Every write computes the identity of every entry; there are few distinct ones.
-const identityTexts = new Map<string, string>();
+// Every write computes the identity of every entry; there are few distinct ones. Cached by
+// manager, then version and subresource, then operation (strings only: other values are
+// spelt differently by JSON).
+const identityTexts = new Map<string, Map<string, [apply?: string, update?: string]>>();
 
 /** The identity string of a manager (field order as Go marshals ManagedFieldsEntry). */
 export function managerIdentity(e: Identity): string {
-  const { manager, apiVersion, subresource } = e;
-  // Cached only for strings without NUL, so that the joined key names one identity.
-  const cacheable = (manager === undefined || (typeof manager === 'string' && !manager.includes('\0')))
-    && (apiVersion === undefined || (typeof apiVersion === 'string' && !apiVersion.includes('\0')))
-    && (subresource === undefined || (typeof subresource === 'string' && !subresource.includes('\0')));
-  if (!cacheable) return identityText(e);
-  return cached(identityTexts, IDENTITIES_MAX, `${manager ?? ''}\0${e.operation}\0${apiVersion ?? ''}\0${subresource ?? ''}`, () => identityText(e));
+  const { manager = '', apiVersion = '', subresource = '' } = e;
+  if (typeof manager !== 'string' || typeof apiVersion !== 'string' || typeof subresource !== 'string' || subresource.includes('\0')) {
+    return identityText(e);
+  }
+  let byRest = identityTexts.get(manager);
+  if (!byRest) {
+    if (identityTexts.size >= IDENTITIES_MAX) identityTexts.clear();
+    identityTexts.set(manager, (byRest = new Map()));
+  }
+  const rest = `${subresource}\0${apiVersion}`;
+  let ids = byRest.get(rest);
+  if (!ids) {
+    if (byRest.size >= IDENTITIES_MAX) byRest.clear();
+    byRest.set(rest, (ids = []));
+  }
+  const slot = e.operation === 'Apply' ? 0 : 1;
+  return ids[slot] ??= identityText(e);
 }
 
 function identityText(e: Identity): string {
@@ -114,8 +125,7 @@ const seconds = (t: string | undefined): number => (t ? Math.floor(Date.parse(t)
 
 export function encodeManaged(m: Managed): ManagedFieldsEntry[] | undefined {
   if (m.sets.size === 0) return undefined;
-  const out: ManagedFieldsEntry[] = [];
-  const secs = new Map<ManagedFieldsEntry, number>();
+  const out: { e: ManagedFieldsEntry; secs: number }[] = [];
   for (const [id, vs] of m.sets) {
     const who = parseIdentity(id);
     const e: ManagedFieldsEntry = {};
@@ -127,11 +137,13 @@ export function encodeManaged(m: Managed): ManagedFieldsEntry[] | undefined {
     e.fieldsType = 'FieldsV1';
     e.fieldsV1 = fieldSetToFieldsV1(vs.set);
     if (who.subresource) e.subresource = who.subresource;
-    out.push(e);
-    secs.set(e, seconds(time));
+    out.push({ e, secs: seconds(time) });
   }
-  return out.sort((p, q) => cmp(p.operation, q.operation) || secs.get(p)! - secs.get(q)!
-    || cmp(p.manager, q.manager) || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource, q.subresource));
+  if (out.length > 1) {
+    out.sort(({ e: p, secs: ps }, { e: q, secs: qs }) => cmp(p.operation, q.operation) || ps - qs
+      || cmp(p.manager, q.manager) || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource, q.subresource));
+  }
+  return out.map((x) => x.e);
 }
 
 function cmp(a = '', b = ''): number {

@@ -66,7 +66,8 @@ function sameDefined(a: unknown, b: unknown): boolean {
 export function compareTyped(node: TypeNode, lhs: unknown, rhs: unknown, skip?: ReadonlySet<string>): Comparison {
   const top: Level = {};
   // The root's own path is empty: as a leaf, or added or removed as a whole, it records nothing.
-  if (!sameDefined(lhs, rhs)) {
+  // With fields skipped, the members are compared one by one (equal ones hold nothing either).
+  if (skip?.size || !sameDefined(lhs, rhs)) {
     const l = goShapeLevel(node, lhs);
     const r = goShapeLevel(node, rhs);
     if (!isLeaf(node, l, r)) children(top, node, l, r, skip);

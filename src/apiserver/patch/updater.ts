@@ -52,7 +52,9 @@ function topLevelNames(ignored: FieldSet): ReadonlySet<string> | null {
 /** Takes changed fields from every manager but `writer` (conflicts unless `force`). */
 function takeFromOthers(node: TypeNode, live: unknown, next: unknown, managers: ManagerSets, writer: string,
   force: boolean, ignored: FieldSet): Comparison {
-  const c = filtered(compareTyped(node, live, next, topLevelNames(ignored) ?? undefined), ignored);
+  const skip = topLevelNames(ignored);
+  // Skipped at the top, the ignored fields are in no set of the comparison: nothing to filter.
+  const c = skip ? compareTyped(node, live, next, skip) : filtered(compareTyped(node, live, next), ignored);
   const changed = c.modified.union(c.added);
   const conflicts: Conflict[] = [];
   const taken = new Map<string, FieldSet>();
