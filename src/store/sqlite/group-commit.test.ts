@@ -83,24 +83,51 @@ test('a mixed batch: a Conflict and a KeyExists fail alone, the other writes com
   await s.close();
 });
 
-test('a write resolves after the commit; events follow in revision order; reads may see an open batch', async () => {
+test('a write resolves after the commit; events follow in revision order', async () => {
   const s = await openSqliteStore(':memory:', { compactIntervalMs: 0 });
   const db = connectionOf(s);
   const w = collect(s, '/e/');
-  const probe = turn();
   const first = s.create('/e/0', enc('0')).then((kv) => {
     assert.ok(!db.inTransaction, 'resolved after the COMMIT');
     return kv;
   });
   const rest = Array.from({ length: 9 }, (_, i) => s.create(`/e/${i + 1}`, enc(String(i + 1))));
-  await probe;
-  // Documented: one connection, so a read sees the open batch (a failed commit closes the store).
-  assert.equal(dec((await s.get('/e/9'))!.value), '9');
-  assert.equal((await s.list('/e/')).revision, 10);
   const kvs = [await first, ...(await Promise.all(rest))];
   await waitUntil(() => w.events.length === 10);
   assert.deepEqual(w.events.map(revOf), kvs.map((kv) => kv.modRevision), 'every event, in revision order');
   assert.deepEqual(w.events.map(revOf), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  w.stop();
+  await s.close();
+});
+
+test('reads see committed state: a read of a key in the open batch commits it first', async () => {
+  const s = await openSqliteStore(':memory:', { compactIntervalMs: 0 });
+  const db = connectionOf(s);
+  await s.create('/other/x', enc('x'));
+  const probe = turn();
+  const writes = Promise.all([s.create('/r/a', enc('a')), s.create('/r/b', enc('b'))]);
+  await probe;
+  // Reads of other keys leave the batch alone and report the committed revision.
+  assert.equal(dec((await s.get('/other/x'))!.value), 'x');
+  assert.equal((await s.list('/other/')).revision, 1);
+  assert.equal(await s.count('/r/a/'), 0);
+  assert.equal(await s.currentRevision(), 1);
+  assert.ok(db.inTransaction, 'the batch is still open');
+  // A read that would see the batch commits it, publishes it, then reads.
+  const w = collect(s, '/r/', 1);
+  assert.deepEqual((await s.list('/r/')).kvs.map((kv) => kv.key), ['/r/a', '/r/b']);
+  assert.ok(!db.inTransaction);
+  assert.equal(await s.currentRevision(), 3);
+  assert.deepEqual((await writes).map((kv) => kv.modRevision), [2, 3]);
+  await waitUntil(() => w.events.length === 2);
+
+  const probe2 = turn();
+  const update = s.update('/r/a', enc('a2'), 2);
+  await probe2;
+  assert.ok(db.inTransaction);
+  assert.equal(dec((await s.get('/r/a'))!.value), 'a2');
+  assert.ok(!db.inTransaction, 'get of a key in the batch commits it');
+  assert.equal((await update).modRevision, 4);
   w.stop();
   await s.close();
 });
@@ -145,20 +172,22 @@ test('close() commits the open batch first; the writes are acknowledged and on d
   await again.close();
 });
 
-test('compact() commits the open batch before it writes, and may compact up to it', async () => {
+test('compact() commits the open batch before it writes anything', async () => {
   const s = await openSqliteStore(':memory:', { compactIntervalMs: 0 });
-  let kv = await s.create('/p/k', enc('0'));
+  const first = await s.create('/p/k', enc('0'));
+  const second = await s.update('/p/k', enc('1'), first.modRevision);
   const probe = turn();
-  const writes = [1, 2, 3].map(() => s.create(`/p/${n++}`, enc('x')));
-  const update = s.update('/p/k', enc('1'), kv.modRevision);
+  const writes = [1, 2, 3].map((i) => s.create(`/p/${i}`, enc('x')));
+  const update = s.update('/p/k', enc('2'), second.modRevision);
   await probe;
   assert.ok(connectionOf(s).inTransaction);
-  await s.compact(await s.currentRevision());
-  assert.ok(!connectionOf(s).inTransaction);
-  await Promise.all(writes);
-  kv = await update;
-  assert.equal(await s.compactedRevision(), kv.modRevision);
-  assert.equal(dec((await s.list('/p/', { revision: kv.modRevision })).kvs.at(-1)!.value), '1');
+  await s.compact(second.modRevision);
+  assert.ok(!connectionOf(s).inTransaction, 'compaction ran in a transaction of its own');
+  assert.deepEqual((await Promise.all([...writes, update])).map((kv) => kv.modRevision), [3, 4, 5, 6]);
+  assert.equal(await s.compactedRevision(), second.modRevision);
+  await assert.rejects(s.list('/p/', { revision: first.modRevision }), { code: 'Compacted' });
+  assert.equal(dec((await s.list('/p/', { revision: second.modRevision })).kvs[0].value), '1');
+  assert.equal(dec((await s.get('/p/k'))!.value), '2');
   await s.close();
 });
 

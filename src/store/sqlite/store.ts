@@ -21,12 +21,14 @@
 //   is fatal: the batch is rolled back, every write of it fails with that error, none of its
 //   events is published, and the store closes (every later call fails with Closed). etcd does
 //   the same when a WAL write fails: it cannot tell what reached the disk, so it stops.
-// - Reads share the one connection, so a read issued while a batch is open sees the batch's
-//   writes before they are durable (get, list and currentRevision report the revision they
-//   reflect). That is sound only because of the rule above: a batch either commits or the
-//   store dies with it, so no later read from this store contradicts what was read (a process
-//   crash within that loop turn loses the batch like any unacknowledged write). Watches are
-//   different: they start from and deliver only committed revisions (`#committed`).
+// - Reads see committed state only, as before. They share the one connection with the open
+//   batch, so a read that touches a key the batch wrote (get of that key, list or count of a
+//   prefix holding one) commits the batch first; its events are then published before the
+//   read returns, so no reader sees an object before the watches were handed its event.
+//   Reads of other keys leave the batch open: what they read is the same with or without it.
+//   Revisions that reads report (currentRevision, list) and watches deliver are committed ones
+//   (`#committed`); only the writers' own checks (CAS, KeyExists) see the open batch, which
+//   is sound because a batch either commits or the store dies with it.
 import type Database from 'better-sqlite3';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { assertKey, compareKeys, prefixEnd } from '../keys.js';
@@ -86,6 +88,8 @@ const BATCH_BYTES = 4 * 2 ** 20;
 interface Batch {
   /** Its writes' events in revision order, published after the commit. */
   readonly events: StoreEvent[];
+  /** The keys it wrote, so that a read of one can commit the batch first. */
+  readonly keys: Set<string>;
   bytes: number;
   /** Settles when the batch committed (or failed with the COMMIT's error). */
   readonly done: Promise<void>;
@@ -98,7 +102,7 @@ function newBatch(): Batch {
   let reject!: (err: unknown) => void;
   const done = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
   done.catch(noop); // every write awaits it; a batch whose writes all failed early must not warn
-  return { events: [], bytes: 0, done, resolve, reject };
+  return { events: [], keys: new Set(), bytes: 0, done, resolve, reject };
 }
 
 function noop(): void {}
@@ -117,9 +121,9 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Pr
 }
 
 export class SqliteStore implements Store, LogSource {
-  /** The last revision written, committed or in the open batch: what reads see. */
-  #revision: number;
-  /** The last committed revision: what watches see. */
+  /** The last revision written, committed or in the open batch. */
+  #written: number;
+  /** The last committed revision: what reads and watches see. */
   #committed: number;
   #batch: Batch | undefined;
   #closed = false;
@@ -136,7 +140,7 @@ export class SqliteStore implements Store, LogSource {
   constructor(readonly path: string, opts: SqliteStoreOptions = {}) {
     const opened = openDb(path);
     const db = (this.#db = opened.db);
-    this.#revision = this.#committed = opened.revision;
+    this.#written = this.#committed = opened.revision;
     this.#queueLimit = opts.watchQueueLimit ?? 1024;
     this.#giveWayAt = Math.max(1, Math.floor(this.#queueLimit / 2));
     this.#recent = new RecentEvents(opts.recentEvents ?? 512, opts.recentEventBytes ?? 4 * 2 ** 20);
@@ -179,9 +183,9 @@ export class SqliteStore implements Store, LogSource {
     const interval = opts.compactIntervalMs ?? 30_000;
     if (interval > 0) {
       const policy = new RetentionPolicy(opts.retainRevisions ?? 10_000, opts.retainMs ?? 5 * 60_000);
-      policy.target(Date.now(), this.#revision); // history from before this open counts as new
+      policy.target(Date.now(), this.#committed); // history from before this open counts as new
       this.#timer = setInterval(() => {
-        const target = policy.target(Date.now(), this.#revision);
+        const target = policy.target(Date.now(), this.#committed);
         if (!this.#closed && target > this.#compactor.compacted) this.#compactor.compact(target).catch(onError);
       }, interval);
       this.#timer.unref();
@@ -213,6 +217,7 @@ export class SqliteStore implements Store, LogSource {
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.#open();
+    if (this.#batch?.keys.has(key)) this.#settle();
     const row = this.#q.get.get(key);
     return row && toKv(row);
   }
@@ -222,12 +227,13 @@ export class SqliteStore implements Store, LogSource {
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const revision = opts.revision ?? 0;
     if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`invalid list revision ${revision}`);
+    this.#settleUnder(prefix);
     const end = endParam(prefixEnd(prefix));
     const after = opts.startAfter !== undefined && compareKeys(opts.startAfter, prefix) >= 0;
     const lower = after ? opts.startAfter! : prefix;
     const sqlLimit = limit ? limit + 1 : -1;
     let rows: KvRow[];
-    if (revision === 0 || revision === this.#revision) {
+    if (revision === 0 || revision === this.#committed) {
       rows = (after ? this.#q.listAfter : this.#q.listFrom).all(lower, end, sqlLimit) as KvRow[];
     } else {
       this.#checkReadable(revision);
@@ -235,11 +241,12 @@ export class SqliteStore implements Store, LogSource {
     }
     const more = limit > 0 && rows.length > limit;
     if (more) rows.pop();
-    return { kvs: rows.map(toKv), revision: revision || this.#revision, more };
+    return { kvs: rows.map(toKv), revision: revision || this.#committed, more };
   }
 
   async count(prefix: string): Promise<number> {
     this.#open();
+    this.#settleUnder(prefix);
     return this.#q.count.get(prefix, endParam(prefixEnd(prefix)))!.n;
   }
 
@@ -249,7 +256,7 @@ export class SqliteStore implements Store, LogSource {
     assertKey(key);
     const v = ownCopy(value); // live events must not change if the caller reuses its buffer
     const batch = this.#batch ?? this.#begin();
-    const rev = this.#revision + 1;
+    const rev = this.#written + 1;
     let inserted: boolean;
     try {
       inserted = this.#q.insertKv.run(key, v, rev, rev).changes > 0;
@@ -258,7 +265,7 @@ export class SqliteStore implements Store, LogSource {
       throw this.#fatal(batch, e);
     }
     if (!inserted) throw this.#err('KeyExists', `key ${key} already exists`);
-    this.#revision = rev;
+    this.#written = rev;
     const kv: KeyValue = { key, value: v, createRevision: rev, modRevision: rev };
     this.#add(batch, { type: 'put', kv }, v.byteLength);
     await batch.done;
@@ -272,14 +279,14 @@ export class SqliteStore implements Store, LogSource {
     const cur = this.#current(key, expectedModRevision);
     const v = ownCopy(value);
     const batch = this.#batch ?? this.#begin();
-    const rev = this.#revision + 1;
+    const rev = this.#written + 1;
     try {
       this.#q.updateKv.run(v, rev, key);
       this.#q.append.run(rev, key, 0, v, cur.create_rev, cur.mod_rev);
     } catch (e) {
       throw this.#fatal(batch, e);
     }
-    this.#revision = rev;
+    this.#written = rev;
     const kv: KeyValue = { key, value: v, createRevision: cur.create_rev, modRevision: rev };
     this.#add(batch, { type: 'put', kv, prev: toKv(cur) }, v.byteLength);
     await batch.done;
@@ -292,14 +299,14 @@ export class SqliteStore implements Store, LogSource {
     assertKey(key);
     const cur = this.#current(key, expectedModRevision);
     const batch = this.#batch ?? this.#begin();
-    const rev = this.#revision + 1;
+    const rev = this.#written + 1;
     try {
       this.#q.deleteKv.run(key);
       this.#q.append.run(rev, key, 1, null, cur.create_rev, cur.mod_rev);
     } catch (e) {
       throw this.#fatal(batch, e);
     }
-    this.#revision = rev;
+    this.#written = rev;
     const prev = toKv(cur);
     this.#add(batch, { type: 'delete', key, revision: rev, prev }, 0);
     await batch.done;
@@ -312,7 +319,7 @@ export class SqliteStore implements Store, LogSource {
 
   async currentRevision(): Promise<number> {
     this.#open();
-    return this.#revision;
+    return this.#committed;
   }
 
   async compactedRevision(): Promise<number> {
@@ -323,7 +330,7 @@ export class SqliteStore implements Store, LogSource {
   async compact(revision: number): Promise<void> {
     this.#open();
     if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`invalid compaction revision ${revision}`);
-    if (revision > this.#revision) throw this.#err('FutureRevision', `cannot compact at ${revision}: current revision is ${this.#revision}`);
+    if (revision > this.#committed) throw this.#err('FutureRevision', `cannot compact at ${revision}: current revision is ${this.#committed}`);
     await this.#compactor.compact(revision); // commits the open batch first
   }
 
@@ -365,11 +372,21 @@ export class SqliteStore implements Store, LogSource {
   /** A write ran its statements in `batch`; commits at once when the batch is full. */
   #add(batch: Batch, ev: StoreEvent, bytes: number): void {
     batch.events.push(ev);
+    batch.keys.add(ev.type === 'put' ? ev.kv.key : ev.key);
     batch.bytes += bytes;
     if (batch.events.length >= BATCH_WRITES || batch.bytes >= BATCH_BYTES) this.#commit(batch);
   }
 
-  /** Commits the open batch, if any (before compaction and close). Throws if the COMMIT fails. */
+  /** Before a read of keys under `prefix`: commits the open batch if it wrote one of them. */
+  #settleUnder(prefix: string): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    for (const key of batch.keys) {
+      if (key.startsWith(prefix)) return this.#settle();
+    }
+  }
+
+  /** Commits the open batch, if any (before compaction, close and reads of its keys). Throws if the COMMIT fails. */
   #settle(): void {
     const batch = this.#batch;
     if (!batch) return;
@@ -386,7 +403,7 @@ export class SqliteStore implements Store, LogSource {
       this.#fatal(batch, e);
       return;
     }
-    this.#committed = this.#revision;
+    this.#committed = this.#written;
     for (const ev of batch.events) {
       const rev = ev.type === 'put' ? ev.kv.modRevision : ev.revision;
       this.#recent.push(ev, rev);
@@ -432,8 +449,8 @@ export class SqliteStore implements Store, LogSource {
   }
 
   #checkReadable(revision: number): void {
-    if (revision > this.#revision) {
-      throw this.#err('FutureRevision', `revision ${revision} is newer than the current revision ${this.#revision}`);
+    if (revision > this.#committed) {
+      throw this.#err('FutureRevision', `revision ${revision} is newer than the current revision ${this.#committed}`);
     }
     if (revision < this.#compactor.compacted) {
       throw this.#err('Compacted', `revision ${revision} has been compacted (oldest available: ${this.#compactor.compacted})`);
@@ -441,7 +458,7 @@ export class SqliteStore implements Store, LogSource {
   }
 
   #err(code: 'KeyExists' | 'NotFound' | 'Conflict' | 'Compacted' | 'FutureRevision', message: string): StoreError {
-    return new StoreError(code, message, this.#revision, this.#compactor.compacted);
+    return new StoreError(code, message, this.#committed, this.#compactor.compacted);
   }
 
   #open(): void {
