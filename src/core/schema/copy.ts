@@ -19,14 +19,19 @@ function copy(v: unknown): unknown {
     case 'number':
       return Number.isFinite(v) ? v + 0 : null; // + 0 turns -0 into 0, as JSON does
     case 'object':
-      break;
+      return v === null ? null : copyObject(v);
     default:
       return typeof v === 'bigint' ? JSON.stringify(v) /* throws, as JSON does */ : undefined;
   }
-  if (v === null) return null;
+}
+
+function copyObject(v: object): unknown {
   if (Array.isArray(v)) {
     const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = copy(v[i]) ?? null;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      out[i] = typeof x === 'string' ? x : copy(x) ?? null;
+    }
     return out;
   }
   const proto = Object.getPrototypeOf(v) as unknown;
@@ -34,9 +39,17 @@ function copy(v: unknown): unknown {
     return JSON.parse(JSON.stringify(v)) as unknown;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) {
-    const x = copy((v as Record<string, unknown>)[k]);
-    if (x !== undefined) out[k] = x;
+  // for-in walks the object's enum cache without a key array per object; a plain object (its
+  // prototype Object.prototype or null, checked above) has no enumerable inherited members.
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    // Most members are strings and small objects: the common cases skip a call.
+    if (typeof x === 'string') out[k] = x;
+    else if (typeof x === 'object' && x !== null) out[k] = copyObject(x);
+    else {
+      const c = copy(x);
+      if (c !== undefined) out[k] = c;
+    }
   }
   return out;
 }
