@@ -83,3 +83,19 @@ test('status writes keep the spec and stamp phase transitions', () => {
   assert.equal(next.spec!.capacity!.storage, '1Gi');
   assert.equal(next.status!.lastPhaseTransitionTime, '2025-01-02T00:00:00Z');
 });
+
+test('several sources are checked in upstream order, whatever order the spec lists them in', () => {
+  const pv = hostPathPV();
+  pv.spec = { csi: { driver: 'd.example.com', volumeHandle: 'h' }, nfs: { server: 'a', path: '/b' }, ...pv.spec };
+  assert.deepEqual(create(pv).errs, [
+    'spec.nfs: Forbidden: may not specify more than 1 volume type',
+    'spec.csi: Forbidden: may not specify more than 1 volume type',
+  ]);
+  // The immutability diff lists the sources in that order too.
+  const { obj: prev } = create(hostPathPV());
+  const next = structuredClone(prev);
+  next.spec = { nfs: { server: 'a', path: '/b' }, ...next.spec };
+  const errs = s.validateUpdate(next, prev).map(fieldErrorMessage).filter((e) => e.startsWith('spec.persistentvolumesource'));
+  assert.equal(errs.length, 1);
+  assert.ok(errs[0].endsWith('  core.PersistentVolumeSource{\n  \t... // 1 identical field\n+ \tNfs: {"server":"a","path":"/b"},\n  }\n'), errs[0]);
+});

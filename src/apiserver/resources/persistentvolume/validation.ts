@@ -27,13 +27,28 @@ const PV_SOURCES: ReadonlyArray<[string, string, (s: Src, p: string, pvName: str
   ['storageos', 'storageos', vs.validateStorageOSPersistent], ['csi', 'csi', vs.validateCSIPersistent],
 ];
 export const PV_SOURCE_KEYS = PV_SOURCES.map(([k]) => k);
+const SOURCE_INDEX = new Map(PV_SOURCE_KEYS.map((k, i) => [k, i]));
+
+/**
+ * The indexes in PV_SOURCES of the sources a spec sets, in upstream's check order. Found from
+ * the spec's own few members rather than by probing it for all 22 source names.
+ */
+function setSources(spec: Src | undefined): number[] {
+  const found: number[] = [];
+  if (!spec) return found;
+  for (const k of Object.keys(spec)) {
+    const i = SOURCE_INDEX.get(k);
+    if (i !== undefined && spec[k] !== undefined && spec[k] !== null) found.push(i);
+  }
+  return found.length > 1 ? found.sort((a, b) => a - b) : found;
+}
 
 function validateVolumeSources(spec: Src, pvName: string, path: string, nodeAffinitySet: boolean): FieldError[] {
   const errs: FieldError[] = [];
   let n = 0;
-  for (const [k, sub, check] of PV_SOURCES) {
+  for (const i of setSources(spec)) {
+    const [k, sub, check] = PV_SOURCES[i];
     const s = spec[k];
-    if (s === undefined || s === null) continue;
     // flexVolume never reports "more than one": upstream counts it without checking.
     if (n > 0 && k !== 'flexVolume') {
       errs.push(field.forbidden(child(path, k === 'cephfs' ? 'cephFS' : k), MAY_NOT_MORE_THAN_ONE_VOLUME));
@@ -135,7 +150,7 @@ function gaAffinity(next: VolumeNodeAffinity | undefined, prev: VolumeNodeAffini
 
 function sourcesOf(spec: PersistentVolumeSpec | undefined): Src {
   const out: Src = {};
-  for (const k of PV_SOURCE_KEYS) if ((spec as Src | undefined)?.[k] != null) out[k] = (spec as Src)[k];
+  for (const i of setSources(spec as Src | undefined)) out[PV_SOURCE_KEYS[i]] = (spec as Src)[PV_SOURCE_KEYS[i]];
   return out;
 }
 
