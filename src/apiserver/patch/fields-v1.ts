@@ -54,16 +54,54 @@ function byElement(a: PathElement, b: PathElement): number {
 export function fieldsV1ToFieldSet(fields: unknown): FieldSet {
   const mine = fields !== null && typeof fields === 'object' ? (fields as { [SET]?: FieldSet })[SET] : undefined;
   if (mine) return mine;
+  const recent = recentFor(fields);
+  if (recent) for (const set of recent) if (sameFields(fields, fieldSetToFieldsV1(set))) return set;
   const text = JSON.stringify(fields);
-  const hit = text === undefined ? undefined : decoded.get(text);
-  if (hit) return hit;
-  const set = new FieldSet();
-  decode(fields, [], set);
-  if (text !== undefined) {
-    if (decoded.size >= DECODED_MAX) decoded.clear();
-    decoded.set(text, set);
+  let set = text === undefined ? undefined : decoded.get(text);
+  if (!set) {
+    set = new FieldSet();
+    decode(fields, [], set);
+    if (text !== undefined) {
+      if (decoded.size >= DECODED_MAX) decoded.clear();
+      decoded.set(text, set);
+    }
+  }
+  if (recent && !recent.includes(set)) {
+    recent.unshift(set);
+    if (recent.length > RECENT_MAX) recent.pop();
   }
   return set;
+}
+
+// The few sets decoded last, by the first element of their FieldsV1: an object's managers
+// record the same fields on object after object, and comparing a FieldsV1 with the encoding
+// of such a set costs less than writing it out as text to look it up.
+const recentByFirst = new Map<string, FieldSet[]>();
+const RECENT_MAX = 8;
+
+function recentFor(fields: unknown): FieldSet[] | undefined {
+  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return undefined;
+  let first = '';
+  for (const k in fields) { first = k; break; }
+  let recent = recentByFirst.get(first);
+  if (!recent) {
+    if (recentByFirst.size >= DECODED_MAX) recentByFirst.clear();
+    recentByFirst.set(first, (recent = []));
+  }
+  return recent;
+}
+
+/** Whether `a` has exactly the members of the encoding `b`, at every level (in any order). */
+function sameFields(a: unknown, b: FieldsV1): boolean {
+  if (a === b) return true;
+  if (a === null || typeof a !== 'object' || Array.isArray(a)) return false;
+  let n = 0;
+  for (const k in a) {
+    if (!Object.prototype.hasOwnProperty.call(b, k) || !sameFields((a as FieldsV1)[k], b[k] as FieldsV1)) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
 }
 
 function decode(fields: unknown, prefix: PathElement[], set: FieldSet): void {

@@ -37,29 +37,25 @@ export function copyManaged(m: Managed): Managed {
 }
 
 // Every write computes the identity of every entry; there are few distinct ones. Cached by
-// manager, then version and subresource, then operation (strings only: other values are
-// spelt differently by JSON).
-const identityTexts = new Map<string, Map<string, [apply?: string, update?: string]>>();
+// manager, version, subresource and operation (strings only: JSON spells other values apart).
+type IdentityCache = Map<string, Map<string, Map<string, [apply?: string, update?: string]>>>;
+const identityTexts: IdentityCache = new Map();
 
 /** The identity string of a manager (field order as Go marshals ManagedFieldsEntry). */
 export function managerIdentity(e: Identity): string {
   const { manager = '', apiVersion = '', subresource = '' } = e;
-  if (typeof manager !== 'string' || typeof apiVersion !== 'string' || typeof subresource !== 'string' || subresource.includes('\0')) {
-    return identityText(e);
+  if (typeof manager !== 'string' || typeof apiVersion !== 'string' || typeof subresource !== 'string') return identityText(e);
+  const ids = level(level(level(identityTexts, manager, () => new Map()), apiVersion, () => new Map()), subresource, (): [apply?: string, update?: string] => []);
+  return ids[e.operation === 'Apply' ? 0 : 1] ??= identityText(e);
+}
+
+function level<V>(m: Map<string, V>, key: string, make: () => V): V {
+  let v = m.get(key);
+  if (v === undefined) {
+    if (m.size >= IDENTITIES_MAX) m.clear();
+    m.set(key, (v = make()));
   }
-  let byRest = identityTexts.get(manager);
-  if (!byRest) {
-    if (identityTexts.size >= IDENTITIES_MAX) identityTexts.clear();
-    identityTexts.set(manager, (byRest = new Map()));
-  }
-  const rest = `${subresource}\0${apiVersion}`;
-  let ids = byRest.get(rest);
-  if (!ids) {
-    if (byRest.size >= IDENTITIES_MAX) byRest.clear();
-    byRest.set(rest, (ids = []));
-  }
-  const slot = e.operation === 'Apply' ? 0 : 1;
-  return ids[slot] ??= identityText(e);
+  return v;
 }
 
 function identityText(e: Identity): string {
