@@ -61,3 +61,19 @@ test('utf8Length counts bytes as Go does, a lone surrogate as three', () => {
   assert.equal(utf8Length('a\ud83dé'), 6);
   for (const s of ['x😀y€é', '\ud800\ud800\udc00', 'ß'.repeat(40)]) assert.equal(utf8Length(s), Buffer.byteLength(s), s);
 });
+
+test('DNS-1123 names are judged exactly as upstream\'s regexes judge them', () => {
+  const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  const chars = ['a', 'z', '0', '9', '-', '.', 'A', '_', ' ', '\n', 'é'];
+  let seed = 3;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const names = ['', '.', '-', 'a', 'a.b', 'a..b', 'a-.b', 'a.-b', '-a', 'a-', 'a.', '.a', 'web-0.nginx', 'a\n'];
+  for (let i = 0; i < 20_000; i++) names.push(Array.from({ length: rnd(7) }, () => chars[rnd(chars.length)]).join(''));
+  for (const n of names) {
+    assert.equal(isDNS1123Subdomain(n).some((m) => m.startsWith('a lowercase RFC 1123 subdomain')), !subdomain.test(n), JSON.stringify(n));
+    const errs = isDNS1123Label(n);
+    assert.equal(errs.length === 0, label.test(n), JSON.stringify(n));
+    if (!label.test(n)) assert.equal(errs.includes('must not contain dots'), subdomain.test(n), JSON.stringify(n));
+  }
+});
