@@ -44,7 +44,7 @@ const CURRENT = 'current-operation';
 
 const groupVersion = (s: FieldManagerScope): string => (s.group ? `${s.group}/${s.version}` : s.version);
 
-// Per kind, computed once: the ignored sets (also the keys of memoised comparisons of them)
+// Per kind, computed once: the ignored sets (updater.ts keys what it derives from them on them)
 // and the zero object a create is compared against. Neither is ever changed.
 const ignoredByRoot = new WeakMap<StructNode, { main: FieldSet; status: FieldSet }>();
 const zeroByRoot = new WeakMap<StructNode, Obj>();
