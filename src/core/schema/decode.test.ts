@@ -203,6 +203,16 @@ test('big and deep inputs decode or fail cleanly', () => {
     const err = decodeError(() => decodeObject(Rev, `{"revision":1,"data":${deep(n)}}`, mode));
     assert.match(err.message, /json parse error: exceeded max depth \(\{"revision":1,"data":\{"a":\{"a" \.\.\.\)$/);
   }
+  // An in-process body (already an object, copied rather than kept) has the same bound.
+  for (const n of [MAX_DEPTH - 2, MAX_DEPTH - 1, MAX_DEPTH, 2000]) {
+    const fromText = (): unknown => decodeObject(Rev, `{"revision":1,"data":${deep(n)}}`, 'Warn').object;
+    const fromObject = (): unknown => decodeObject(Rev, JSON.parse(`{"revision":1,"data":${deep(n)}}`), 'Warn').object;
+    let want: unknown;
+    try { want = fromText(); } catch (e) { want = (e as Error).message.replace(/ \(.*\)$/, ''); }
+    let got: unknown;
+    try { got = fromObject(); } catch (e) { got = (e as Error).message.replace(/ \(.*\)$/, ''); }
+    assert.deepEqual(got, want, `depth ${n}`);
+  }
 });
 
 test('YAML bodies: duplicates, syntax errors and YAML 1.1 scalars', () => {

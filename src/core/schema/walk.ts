@@ -3,7 +3,7 @@
 // collects strict errors (unknown / duplicate fields) in document order.
 import type { Node, StructNode } from './compile.js';
 import { parseQuantity, QUANTITY_FORMAT_ERROR } from '../quantity.js';
-import { jsonCopy } from './copy.js';
+import { jsonCopyWithin } from './copy.js';
 import { base64Error, normalizeTime } from './formats.js';
 
 /** The first decode error; `field` is the JSON path, for the Status causes. */
@@ -126,8 +126,15 @@ export class Walk {
       }
       case 'any':
         // Raw JSON (RawExtension, FieldsV1): kept as is, but bounded like Go's scanner bounds it.
+        if (this.copyRaw && typeof v === 'object' && v !== null) {
+          // The caller's own value: copied, with the same depth bound. Its keys are not counted:
+          // they are compared only with a request text's, and there is none.
+          const copied = jsonCopyWithin(v, this.#segs.length + 1, MAX_DEPTH);
+          if (copied === undefined) throw new DepthExceeded();
+          return copied;
+        }
         this.keys += countParsedKeys(v, this.#segs.length + 1);
-        return this.copyRaw && typeof v === 'object' && v !== null ? jsonCopy(v) : v;
+        return v;
       case 'array': {
         if (!Array.isArray(v)) return this.#typeError(v, node.go);
         const out = new Array<unknown>(v.length);
