@@ -24,6 +24,13 @@
 //   versions and tombstones <= C (etcd semantics), so list-at-revision and watch work from any
 //   revision >= C. Current values are never compacted. `compact(C)` with C above the current
 //   revision fails with 'FutureRevision'; at or below the compacted revision it does nothing.
+// - A write resolves only after it was committed, and its watch event is published only after
+//   that commit; writes in flight together may share one commit (the SQLite store's group
+//   commit). Reads see committed writes only. `close()` first commits the writes it finds
+//   executed but not yet committed.
+// - A failure of the backing storage itself (disk full, I/O error) is fatal, as a failed WAL
+//   write is to etcd: the writes it caught fail with that error, none of them is published,
+//   and the store closes.
 // - After `close()`, every call fails with StoreError('Closed').
 
 export interface KeyValue {
