@@ -57,8 +57,12 @@ export class Compactor {
    */
   compact(revision: number): Promise<void> {
     if (revision > this.#compacted) {
-      this.settle();
-      this.#setMeta.run('compacted', revision);
+      try {
+        this.settle();
+        this.#setMeta.run('compacted', revision);
+      } catch (e) {
+        return Promise.reject(e); // callers chain .catch; a throw here would escape the timer
+      }
       this.#compacted = revision;
     }
     if (!this.pending) return this.#running ?? Promise.resolve();
