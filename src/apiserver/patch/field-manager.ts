@@ -92,14 +92,34 @@ function withoutManagedFieldsView(obj: KubeObject | Obj): Obj {
   return { ...obj, metadata: rest };
 }
 
-// Entries of a stored object that the registry keeps decoded (and frozen) still hold the
-// FieldsV1 encodings this module produced: fields-v1.ts decodes those without reading them.
+// The registry hands over the stored object decoded once and deep-frozen, the same object to
+// every write that starts from that revision (retries, writers racing): its entries are
+// decoded once. The Managed given out is only read.
+const decodedFrozen = new WeakMap<object, Managed>();
+
 function decodeOrEmpty(entries: unknown): Managed {
-  try {
-    return decodeManaged(entries);
-  } catch {
-    return emptyManaged();
+  const frozen = isFrozenEntries(entries);
+  if (frozen) {
+    const hit = decodedFrozen.get(entries);
+    if (hit) return hit;
   }
+  let managed: Managed;
+  try {
+    managed = decodeManaged(entries);
+  } catch {
+    managed = emptyManaged();
+  }
+  if (frozen) decodedFrozen.set(entries, managed);
+  return managed;
+}
+
+/** The array, its entries and their fieldsV1 frozen: what was decoded cannot change. */
+function isFrozenEntries(entries: unknown): entries is readonly unknown[] {
+  if (!Array.isArray(entries) || !Object.isFrozen(entries)) return false;
+  for (const e of entries) {
+    if (e !== null && typeof e === 'object' && (!Object.isFrozen(e) || !Object.isFrozen((e as Obj).fieldsV1 ?? e))) return false;
+  }
+  return true;
 }
 
 function stripMeta(sets: ManagerSets, id: string): void {
