@@ -19,11 +19,35 @@ const DECODED_MAX = 4096;
 /** The FieldsV1 of a set (shared and frozen: callers must not change it). */
 export function fieldSetToFieldsV1(set: FieldSet): FieldsV1 {
   let out = set.fieldsV1 as FieldsV1 | undefined;
-  if (!out) {
+  if (out) return out;
+  const recent = recentlyEncoded(set);
+  const same = recent.find((r) => r.equals(set));
+  if (same) {
+    out = same.fieldsV1 as FieldsV1;
+  } else {
     out = encode(set, false, set);
-    set.fieldsV1 = out;
+    recent.unshift(set);
+    if (recent.length > RECENT_MAX) recent.pop();
   }
+  set.fieldsV1 = out;
   return out;
+}
+
+// Sets encoded last, by their size and first element: objects of a kind written alike (a
+// controller's fields on every volume) give equal sets, and comparing sets costs less than
+// encoding them again.
+const encodedBySignature = new Map<string, FieldSet[]>();
+
+function recentlyEncoded(set: FieldSet): FieldSet[] {
+  let first = '';
+  for (const pe of set.children.keys()) { first = pe; break; }
+  const signature = `${set.members.size}/${set.children.size}/${first}`;
+  let recent = encodedBySignature.get(signature);
+  if (!recent) {
+    if (encodedBySignature.size >= DECODED_MAX) encodedBySignature.clear();
+    encodedBySignature.set(signature, (recent = []));
+  }
+  return recent;
 }
 
 /** Frozen as built. */
