@@ -5,13 +5,14 @@ import {
   ApiError, alreadyExists, apiVersionOf, badRequest, conflict, invalid, jsonCopy, notFound, OPTIMISTIC_LOCK_MESSAGE,
   type FieldError, type KubeObject, type ResourceType,
 } from '../../core/index.js';
-import { isStoreError, type KeyValue, type Store } from '../../store/index.js';
+import { isStoreError, type Store } from '../../store/index.js';
 import type { AdmissionAttributes, AdmissionPlugin, AdmissionReader, Operation } from '../admission/types.js';
 import type { ListResult, UserInfo } from '../request.js';
-import { decodeObject, deepFreeze, encodeObject } from './codec.js';
+import { decodeObject, encodeObject } from './codec.js';
 import { collectionPrefix, decodeContinue, encodeContinue, objectKey } from './keys.js';
 import { fillCreateMeta, generatedName, keepMetaForStatus, keepSystemMeta, sameObject, specChanged } from './meta.js';
 import { sameManagedFields, trackCreate, trackUpdate } from './managed-fields.js';
+import { ObjectCache } from './object-cache.js';
 import { storeErrorToApi } from './store-errors.js';
 import type { ResourceStrategy } from './strategy.js';
 import { validateGenericMeta, validateGenericMetaUpdate } from './validate-meta.js';
@@ -35,8 +36,6 @@ export interface ListOptions {
 export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
 
 const MAX_CAS_RETRIES = 16;
-/** Objects admission read, decoded; enough for every namespace and class of a busy cluster. */
-const READ_ONLY_CACHE_MAX = 1024;
 
 export class Registry {
   readonly #store: Store;
@@ -44,6 +43,8 @@ export class Registry {
   readonly #admission: readonly AdmissionPlugin[];
   readonly #clock: () => Date;
   readonly reader: AdmissionReader;
+  /** Decoded, frozen objects by key and revision, shared by writers, readers and watches. */
+  readonly objects = new ObjectCache();
 
   constructor(opts: {
     store: Store; strategies: ReadonlyMap<ResourceType, ResourceStrategy>;
@@ -59,24 +60,13 @@ export class Registry {
     this.reader = {
       get: async (type, ns, name) => {
         const kv = await this.#store.get(objectKey(type, ns, name));
-        return kv ? this.#readOnly(type, kv) : undefined;
+        return kv ? this.objects.decode(type, kv) : undefined;
       },
       list: async (type, ns) => {
         const page = await this.#store.list(collectionPrefix(type, ns));
-        return page.kvs.map((kv) => this.#readOnly(type, kv));
+        return page.kvs.map((kv) => this.objects.decode(type, kv));
       },
     };
-  }
-
-  readonly #readOnlyCache = new Map<string, { type: ResourceType; revision: number; object: KubeObject }>();
-
-  #readOnly(type: ResourceType, kv: KeyValue): KubeObject {
-    const hit = this.#readOnlyCache.get(kv.key);
-    if (hit?.type === type && hit.revision === kv.modRevision) return hit.object;
-    const object = deepFreeze(decodeObject(type, kv));
-    if (this.#readOnlyCache.size >= READ_ONLY_CACHE_MAX) this.#readOnlyCache.clear();
-    this.#readOnlyCache.set(kv.key, { type, revision: kv.modRevision, object });
-    return object;
   }
 
   get store(): Store { return this.#store; }
@@ -89,6 +79,7 @@ export class Registry {
   }
 
   async tryGet(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    // A copy of its own: readers may change what they get (writers get the shared, frozen one).
     const kv = await this.#store.get(objectKey(type, namespace, name));
     return kv ? decodeObject(type, kv) : undefined;
   }
@@ -171,7 +162,7 @@ export class Registry {
     }
     try {
       const kv = await this.#store.create(objectKey(type, namespace, meta.name!), encodeObject(obj));
-      return decodeObject(type, kv);
+      return this.objects.decode(type, kv);
     } catch (e) {
       if (isStoreError(e, 'KeyExists')) {
         const err = alreadyExists(type.plural, type.group, meta.name!);
@@ -202,7 +193,7 @@ export class Registry {
       handOver = false;
       (next.metadata ??= {}).name = name;
       return next;
-    }, opts, !wantedRv, false);
+    }, opts, !wantedRv, false, wantedRv);
   }
 
   /**
@@ -211,58 +202,102 @@ export class Registry {
    */
   async guaranteedUpdate(type: ResourceType, namespace: string | undefined, name: string, mutate: Mutation,
     opts: WriteOptions, retryOnConflict = true): Promise<KubeObject> {
-    return this.#guaranteedUpdate(type, namespace, name, mutate, opts, retryOnConflict, true);
+    return this.#guaranteedUpdate(type, namespace, name, mutate, opts, retryOnConflict, true, undefined);
   }
 
-  /** `copy`: mutate gets its own copy of the current object; else the one the registry compares with, read-only. */
+  /**
+   * The current object: the cached one when there is one (a hint, confirmed by the write's
+   * compare-and-swap), else read from the store. `fresh` says whether it was read just now.
+   */
+  async #current(type: ResourceType, key: string, name: string, useHint: boolean): Promise<{ object: KubeObject; revision: number; fresh: boolean }> {
+    const hint = useHint ? this.objects.latest(type, key) : undefined;
+    if (hint) return { ...hint, fresh: false };
+    const kv = await this.#store.get(key);
+    if (!kv) throw notFound(type.plural, type.group, name);
+    return { object: this.objects.decode(type, kv), revision: kv.modRevision, fresh: true };
+  }
+
+  /** Whether `revision` is still the key's newest (a cached object was not stale). */
+  async #isNewest(key: string, revision: number): Promise<boolean> {
+    return (await this.#store.get(key))?.modRevision === revision;
+  }
+
+  /**
+   * `copy`: mutate gets its own copy of the current object; else the one the registry compares with, read-only.
+   * `precondition`: the client's resourceVersion. A cached object is used only when it has that
+   * version: if it is stale the newest cannot have it either, so the rerun fails on the
+   * precondition before it touches the input a first attempt may have consumed (handed over).
+   */
   async #guaranteedUpdate(type: ResourceType, namespace: string | undefined, name: string, mutate: Mutation,
-    opts: WriteOptions, retryOnConflict: boolean, copy: boolean): Promise<KubeObject> {
+    opts: WriteOptions, retryOnConflict: boolean, copy: boolean, precondition: string | undefined): Promise<KubeObject> {
     const strategy = this.strategy(type);
     const key = objectKey(type, namespace, name);
+    let useHint = precondition === undefined || this.objects.latest(type, key)?.revision === Number(precondition);
     for (let attempt = 0; ; attempt++) {
-      const kv = await this.#store.get(key);
-      if (!kv) throw notFound(type.plural, type.group, name);
-      const current = decodeObject(type, kv);
-      const next = await mutate(copy ? jsonCopy(current) : current);
-      next.apiVersion = apiVersionOf(type);
-      next.kind = type.kind;
-      const status = opts.subresource === 'status';
-      // binding/finalize: the handler already made the one permitted change; no strategy rules.
-      const internal = !!opts.subresource && !status;
-      if (!internal) strategy.defaults(next);
-      if (!internal) trackUpdate(type, current, next, opts, this.#clock()); // managed-fields hook
-      if (status) {
-        keepMetaForStatus(next, current);
-        strategy.prepareForStatusUpdate(next, current, { now: this.#clock() });
-      } else if (internal) {
-        keepSystemMeta(next, current);
-      } else {
-        this.#check(type, next, validateGenericMetaUpdate(next, current));
-        keepSystemMeta(next, current);
-        strategy.prepareForUpdate(next, current);
-        if (strategy.generation && specChanged(next, current)) {
-          next.metadata!.generation = (current.metadata?.generation ?? 0) + 1;
-        }
+      const { object: current, revision, fresh } = await this.#current(type, key, name, useHint);
+      // Whatever a cached object leads to (an error, a no-op, a conflict) is only trusted
+      // once it is known to be the newest; otherwise the attempt reruns on a fresh read, as
+      // upstream's GuaranteedUpdate does with its cached existing object.
+      useHint = false;
+      let next: KubeObject;
+      try {
+        next = await this.#prepareUpdate(type, strategy, current, mutate, opts, copy);
+      } catch (e) {
+        if (!fresh && !(await this.#isNewest(key, revision))) { attempt--; continue; }
+        throw e;
       }
-      if (sameObject(next, current) && sameManagedFields(next, current)) return current; // managed-fields hook
-      await this.#runAdmission('UPDATE', type, next, current, opts);
-      const errs = internal ? [] : status ? strategy.validateStatusUpdate(next, current) : strategy.validateUpdate(next, current);
-      this.#check(type, next, errs);
-      await this.#runValidation('UPDATE', type, next, current, opts);
+      if (next === current) {
+        if (!fresh && !(await this.#isNewest(key, revision))) { attempt--; continue; }
+        return current;
+      }
       if (opts.dryRun) return next;
       try {
         if (shouldFinalize(next)) {
-          await this.#store.delete(key, kv.modRevision);
+          const gone = await this.#store.delete(key, revision);
+          this.objects.forget(key, gone.modRevision);
           return next;
         }
-        return decodeObject(type, await this.#store.update(key, encodeObject(next), kv.modRevision));
+        return this.objects.decode(type, await this.#store.update(key, encodeObject(next), revision));
       } catch (e) {
+        if (isStoreError(e, 'Conflict') && !fresh) { attempt--; continue; }
         if (isStoreError(e, 'Conflict') && retryOnConflict && attempt < MAX_CAS_RETRIES) continue;
         if (isStoreError(e, 'Conflict')) throw conflict(type.plural, type.group, name, OPTIMISTIC_LOCK_MESSAGE);
         if (isStoreError(e, 'NotFound')) throw notFound(type.plural, type.group, name);
         throw storeErrorToApi(e, type);
       }
     }
+  }
+
+  /** The object an update turns `current` into, checked and admitted; `current` itself when nothing changes. */
+  async #prepareUpdate(type: ResourceType, strategy: ResourceStrategy, current: KubeObject, mutate: Mutation,
+    opts: WriteOptions, copy: boolean): Promise<KubeObject> {
+    const next = await mutate(copy ? jsonCopy(current) : current);
+    next.apiVersion = apiVersionOf(type);
+    next.kind = type.kind;
+    const status = opts.subresource === 'status';
+    // binding/finalize: the handler already made the one permitted change; no strategy rules.
+    const internal = !!opts.subresource && !status;
+    if (!internal) strategy.defaults(next);
+    if (!internal) trackUpdate(type, current, next, opts, this.#clock()); // managed-fields hook
+    if (status) {
+      keepMetaForStatus(next, current);
+      strategy.prepareForStatusUpdate(next, current, { now: this.#clock() });
+    } else if (internal) {
+      keepSystemMeta(next, current);
+    } else {
+      this.#check(type, next, validateGenericMetaUpdate(next, current));
+      keepSystemMeta(next, current);
+      strategy.prepareForUpdate(next, current);
+      if (strategy.generation && specChanged(next, current)) {
+        next.metadata!.generation = (current.metadata?.generation ?? 0) + 1;
+      }
+    }
+    if (sameObject(next, current) && sameManagedFields(next, current)) return current; // managed-fields hook
+    await this.#runAdmission('UPDATE', type, next, current, opts);
+    const errs = internal ? [] : status ? strategy.validateStatusUpdate(next, current) : strategy.validateUpdate(next, current);
+    this.#check(type, next, errs);
+    await this.#runValidation('UPDATE', type, next, current, opts);
+    return next;
   }
 
   /**
@@ -273,7 +308,7 @@ export class Registry {
     const meta = obj.metadata ?? {};
     const key = objectKey(type, meta.namespace, meta.name ?? '');
     try {
-      return decodeObject(type, await this.#store.update(key, encodeObject(obj), expectedRevision));
+      return this.objects.decode(type, await this.#store.update(key, encodeObject(obj), expectedRevision));
     } catch (e) {
       if (isStoreError(e, 'NotFound')) throw notFound(type.plural, type.group, meta.name ?? '');
       if (isStoreError(e, 'Conflict')) throw conflict(type.plural, type.group, meta.name ?? '', OPTIMISTIC_LOCK_MESSAGE);
@@ -283,8 +318,10 @@ export class Registry {
 
   /** Remove the object from the store now (after finalizers and grace are settled). */
   async remove(type: ResourceType, namespace: string | undefined, name: string, expectedRevision: number): Promise<void> {
+    const key = objectKey(type, namespace, name);
     try {
-      await this.#store.delete(objectKey(type, namespace, name), expectedRevision);
+      const gone = await this.#store.delete(key, expectedRevision);
+      this.objects.forget(key, gone.modRevision);
     } catch (e) {
       if (isStoreError(e, 'NotFound')) throw notFound(type.plural, type.group, name);
       if (isStoreError(e, 'Conflict')) throw conflict(type.plural, type.group, name, OPTIMISTIC_LOCK_MESSAGE);

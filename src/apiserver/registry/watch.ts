@@ -7,6 +7,7 @@ import { isStoreError, type KeyValue, type StoreEvent } from '../../store/index.
 import type { WatchEvent } from '../request.js';
 import { decodeObject, deepFreeze } from './codec.js';
 import { collectionPrefix } from './keys.js';
+import type { ObjectCache } from './object-cache.js';
 import { parseRevision, type Registry } from './registry.js';
 
 export interface WatchOptions {
@@ -68,7 +69,7 @@ export async function* watchCollection(reg: Registry, type: ResourceType, namesp
       if (next === TIMEOUT) continue;
       if (next.done) return;
       pending = events.next();
-      const ev = toWatchEvent(type, next.value, filter);
+      const ev = toWatchEvent(reg.objects, type, next.value, filter);
       lastRevision = next.value.type === 'put' ? next.value.kv.modRevision : next.value.revision;
       if (ev) yield ev;
     }
@@ -89,23 +90,26 @@ export async function* watchCollection(reg: Registry, type: ResourceType, namesp
 
 const TIMEOUT = Symbol('timeout');
 
-// The store hands every live watch of a write the same event object, so each event is decoded
-// once for all of them (upstream's watch cache shares one decoded object the same way). The
+// Every watch of a write, and the writer itself, get the same decoded object from the
+// registry's object cache (upstream's watch cache shares one decoded object the same way). The
 // objects are frozen: in-process watchers (informer caches) share them and must not change them.
-const decodedPuts = new WeakMap<KeyValue, { type: ResourceType; object: KubeObject }>();
+// The previous versions that selector filters compare with are shared per event.
+const decodedPrevs = new WeakMap<KeyValue, { type: ResourceType; object: KubeObject }>();
 const decodedDeletes = new WeakMap<StoreEvent, { type: ResourceType; object: KubeObject }>();
 
-function shared(type: ResourceType, kv: KeyValue): KubeObject {
-  const hit = decodedPuts.get(kv);
+function previous(objects: ObjectCache, type: ResourceType, kv: KeyValue): KubeObject {
+  const cached = objects.peek(type, kv);
+  if (cached) return cached;
+  const hit = decodedPrevs.get(kv);
   if (hit?.type === type) return hit.object;
   const object = deepFreeze(decodeObject(type, kv));
-  decodedPuts.set(kv, { type, object });
+  decodedPrevs.set(kv, { type, object });
   return object;
 }
 
-function toWatchEvent(type: ResourceType, ev: StoreEvent, filter: ((o: KubeObject) => boolean) | undefined): WatchEvent | undefined {
+function toWatchEvent(objects: ObjectCache, type: ResourceType, ev: StoreEvent, filter: ((o: KubeObject) => boolean) | undefined): WatchEvent | undefined {
   if (ev.type === 'delete') {
-    if (filter && !filter(shared(type, ev.prev))) return undefined;
+    if (filter && !filter(previous(objects, type, ev.prev))) return undefined;
     let gone = decodedDeletes.get(ev);
     if (gone?.type !== type) {
       const object = decodeObject(type, ev.prev);
@@ -115,10 +119,11 @@ function toWatchEvent(type: ResourceType, ev: StoreEvent, filter: ((o: KubeObjec
     }
     return { type: 'DELETED', object: gone.object };
   }
-  const obj = shared(type, ev.kv);
+  // The previous version first: it may still be the cached one, which decoding the new one replaces.
+  const before = filter && ev.prev ? filter(previous(objects, type, ev.prev)) : false;
+  const obj = objects.decode(type, ev.kv);
   if (!filter) return { type: ev.prev ? 'MODIFIED' : 'ADDED', object: obj };
   const now = filter(obj);
-  const before = ev.prev ? filter(shared(type, ev.prev)) : false;
   if (now && before) return { type: 'MODIFIED', object: obj };
   if (now) return { type: 'ADDED', object: obj };
   if (before) return { type: 'DELETED', object: obj };
