@@ -46,8 +46,12 @@ export const NAMESPACE_INDEX = 'namespace';
 
 interface Snapshot<T> {
   readonly objects: Map<string, T>;
-  /** index name → value → keys */
-  readonly indexes: Map<string, Map<string, Set<string>>>;
+  /**
+   * index name → value → key → object. Buckets hold the objects themselves, so a read by index
+   * is one copy of the bucket, not a copy of its keys and a lookup per key: controllers read
+   * a namespace's thousand pods on every pod event.
+   */
+  readonly indexes: Map<string, Map<string, Map<string, T>>>;
 }
 
 export const objectKey = (o: KubeObject): string => keyString(keyOf(o));
@@ -102,9 +106,9 @@ export class CacheStore<T extends KubeObject> {
   addIndex(name: string, fn: IndexFunc<T>): void {
     if (this.indexers.has(name)) throw new Error(`index "${name}" already exists`);
     this.indexers.set(name, fn);
-    const values = new Map<string, Set<string>>();
+    const values = new Map<string, Map<string, T>>();
     this.snap.indexes.set(name, values);
-    for (const [key, o] of this.snap.objects) addTo(values, fn(o), key);
+    for (const [key, o] of this.snap.objects) addTo(values, fn(o), key, o);
   }
 
   /** A read-only view; always reads the current snapshot, so it survives swaps. */
@@ -114,29 +118,32 @@ export class CacheStore<T extends KubeObject> {
       list: (filter = {}) => {
         const { objects, indexes } = this.snap;
         const candidates = filter.namespace !== undefined
-          ? [...(indexes.get(NAMESPACE_INDEX)?.get(filter.namespace) ?? [])].map((k) => objects.get(k)!)
-          : [...objects.values()];
+          ? indexes.get(NAMESPACE_INDEX)?.get(filter.namespace)?.values() ?? []
+          : objects.values();
         const sel = filter.selector;
-        return sel ? candidates.filter((o) => sel.matches(o.metadata?.labels)) : candidates;
+        if (!sel) return [...candidates];
+        const out: T[] = [];
+        for (const o of candidates) if (sel.matches(o.metadata?.labels)) out.push(o);
+        return out;
       },
       byIndex: (name, value) => {
         const values = this.snap.indexes.get(name);
         if (!values) throw new Error(`index "${name}" does not exist`);
-        return [...(values.get(value) ?? [])].map((k) => this.snap.objects.get(k)!);
+        return [...(values.get(value)?.values() ?? [])];
       },
       size: () => this.snap.objects.size,
     };
   }
 
   private build(objects: Map<string, T>): Snapshot<T> {
-    const indexes = new Map<string, Map<string, Set<string>>>();
+    const indexes: Snapshot<T>['indexes'] = new Map();
     for (const name of this.indexers.keys()) indexes.set(name, new Map());
     for (const [key, o] of objects) this.index(indexes, key, o);
     return { objects, indexes };
   }
 
   private index(indexes: Snapshot<T>['indexes'], key: string, o: T): void {
-    for (const [name, fn] of this.indexers) addTo(indexes.get(name)!, fn(o), key);
+    for (const [name, fn] of this.indexers) addTo(indexes.get(name)!, fn(o), key, o);
   }
 
   private unindex(key: string, o: T): void {
@@ -151,11 +158,11 @@ export class CacheStore<T extends KubeObject> {
   }
 }
 
-function addTo(values: Map<string, Set<string>>, vs: readonly string[], key: string): void {
+function addTo<T>(values: Map<string, Map<string, T>>, vs: readonly string[], key: string, o: T): void {
   for (const v of vs) {
-    let keys = values.get(v);
-    if (!keys) values.set(v, (keys = new Set()));
-    keys.add(key);
+    let bucket = values.get(v);
+    if (!bucket) values.set(v, (bucket = new Map()));
+    bucket.set(key, o);
   }
 }
 
