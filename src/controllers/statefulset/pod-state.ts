@@ -7,8 +7,23 @@
 import type { PodCondition } from 'kubernetes-types/core/v1.js';
 import type { PodObject } from './identity.js';
 
-const readyCondition = (pod: PodObject): PodCondition | undefined =>
-  pod.status?.conditions?.find((c) => c.type === 'Ready');
+function findReady(pod: PodObject): PodCondition | undefined {
+  for (const c of pod.status?.conditions ?? []) if (c.type === 'Ready') return c;
+  return undefined;
+}
+
+/**
+ * The Ready condition per cached pod object (frozen, shared by the informers): a sync asks
+ * several times for each pod of its set, and nearly every pod is the same object as last sync.
+ */
+const readyConditions = new WeakMap<PodObject, PodCondition | null>();
+
+function readyCondition(pod: PodObject): PodCondition | undefined {
+  if (!Object.isFrozen(pod)) return findReady(pod);
+  let c = readyConditions.get(pod);
+  if (c === undefined) readyConditions.set(pod, (c = findReady(pod) ?? null));
+  return c ?? undefined;
+}
 
 export const isCreated = (pod: PodObject): boolean => !!pod.status?.phase;
 export const isPending = (pod: PodObject): boolean => pod.status?.phase === 'Pending';
