@@ -43,7 +43,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
  * place, without building pruned copies (it runs on every update of most kinds).
  */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  if (a === b && typeof a !== 'number') return true; // numbers: NaN never equals itself
+  // One object is equal to itself (frozen objects are shared between the current and the next
+  // version); a number is compared below, as NaN never equals itself. (A NaN inside a shared
+  // object no longer makes it unequal to itself; JSON, and so any request text, has no NaN.)
+  if (a === b && typeof a !== 'number') return true;
   const ea = isAbsent(a);
   const eb = isAbsent(b);
   if (ea || eb) return ea && eb;
