@@ -7,10 +7,10 @@ import { FieldSet } from './fieldset.js';
 export type FieldsV1 = Record<string, unknown>;
 
 // Every write encodes every manager's set and decodes every entry it read. Sets are immutable
-// values, so an encoding belongs to its set for good; and decoding text seen before returns
-// the set decoded then, which also finds that set's encoding again on the way out.
-// The encodings handed out are frozen, and an object that still holds one (a stored object
-// kept decoded and frozen) decodes to its set without reading it.
+// values, so an encoding belongs to its set for good (FieldSet.fieldsV1); decoding returns a
+// set decoded before where it can (the same encoding object, a FieldsV1 equal to one of the
+// last sets' encodings, or the same text), which also finds that set's encoding on the way out.
+
 /** On each encoding handed out (not enumerable, so neither serialised nor compared): its set. */
 const SET = Symbol('berth.fieldSet');
 const decoded = new Map<string, FieldSet>();
