@@ -31,6 +31,8 @@ type PodObject = Pod & KubeObject;
 
 export const UNSCHEDULABLE_RETRY_MS = 5 * 60_000;
 export const VOLUME_WAIT_RETRY_MS = 30_000;
+/** Upstream's initial pod back-off (podInitialBackoffSeconds). */
+const BIND_RETRY_MS = 1000;
 
 export interface SchedulerOptions {
   readonly logger?: Logger;
@@ -139,8 +141,12 @@ export function schedulerController(client: ApiClient, informers: InformerSet, o
       () => events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`),
       (error) => {
         cache.forget(uid!);
-        if (!isNotFound(error) && !isConflict(error)) logger.error('scheduler: binding failed; retrying', { pod: `${namespace}/${name}`, node, error });
-        wake.wake(namespace!, name!);
+        // A pod that is gone comes back through its deletion event. Otherwise the pod is tried
+        // again after a back-off, as upstream's scheduling queue does: an immediate retry of a
+        // failure the informer cannot see yet would spin without ever letting it catch up.
+        if (isNotFound(error)) return;
+        if (!isConflict(error)) logger.error('scheduler: binding failed; retrying', { pod: `${namespace}/${name}`, node, error });
+        setTimeout(() => wake.wake(namespace!, name!), BIND_RETRY_MS).unref();
       });
   };
 
