@@ -84,6 +84,16 @@ describe('registry updates from a cached object', () => {
     assert.ok(Number(out.metadata!.resourceVersion) > Number(newer.metadata!.resourceVersion));
   });
 
+  it('a dry run answers from the newest version, not from a stale cached one', async () => {
+    const { newer } = await staleInOther('dry');
+    const out = await other.registry.guaranteedUpdate(ConfigMaps, 'default', 'dry', (o) => {
+      (o as { data: Record<string, string> }).data.dry = 'run';
+      return o;
+    }, { user, dryRun: true });
+    assert.deepEqual((out as { data: object }).data, { k: 'dry', by: 'cluster', dry: 'run' });
+    assert.equal(out.metadata!.resourceVersion, newer.metadata!.resourceVersion);
+  });
+
   it('a precondition on the stale version is a conflict, not a silent overwrite', async () => {
     const { created } = await staleInOther('pre');
     const body = { ...cm('pre', { k: 'mine' }), metadata: { name: 'pre', namespace: 'default', resourceVersion: created.metadata!.resourceVersion } };

@@ -250,7 +250,10 @@ export class Registry {
         if (!fresh && !(await this.#isNewest(key, revision))) { attempt--; continue; }
         return current;
       }
-      if (opts.dryRun) return next;
+      if (opts.dryRun) {
+        if (!fresh && !(await this.#isNewest(key, revision))) { attempt--; continue; }
+        return next;
+      }
       try {
         if (shouldFinalize(next)) {
           const gone = await this.#store.delete(key, revision);
