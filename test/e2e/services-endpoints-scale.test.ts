@@ -1,5 +1,5 @@
 // A large StatefulSet behind one headless Service: the endpoint controllers write O(pods) times,
-// not O(pods²), and the slices end up packed 100 to a slice.
+// not O(pods²), and the slices are packed as upstream packs them (at most 100 to a slice).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Endpoints as EndpointsType, EndpointSlices, Services, StatefulSets } from '../../src/core/index.js';
@@ -28,7 +28,7 @@ describe(`endpoint controllers at scale (${PODS}-pod StatefulSet)`, () => {
   before(async () => { c = await startEndpointsCluster(2); });
   after(async () => { await c?.stop(); });
 
-  it('writes each kind a number of times linear in the pods, and packs slices of 100', { timeout: 240_000 }, async () => {
+  it('writes each kind a number of times linear in the pods, and packs at most 100 to a slice', { timeout: 240_000 }, async () => {
     const slices = countWrites(c, EndpointSlices);
     const endpoints = countWrites(c, EndpointsType);
     try {
@@ -46,9 +46,15 @@ describe(`endpoint controllers at scale (${PODS}-pod StatefulSet)`, () => {
         const s = await slicesOf(c, 'big');
         return s.reduce((n, x) => n + x.endpoints.filter((e) => e.conditions?.ready).length, 0) === PODS ? s : undefined;
       }, `${PODS} ready slice endpoints`, 60_000);
-      const full = Math.floor(PODS / 100);
-      assert.deepEqual(final.map((s) => s.endpoints.length).sort((a, b) => b - a),
-        [...Array(full).fill(100), ...(PODS % 100 ? [PODS % 100] : [])]);
+      // Upstream's packing (reconcileByPortMapping): new endpoints go first into slices that
+      // change anyway, then into one unchanged slice they fit into entirely, else into new
+      // slices; it never repacks. How full the slices end up after a burst therefore depends on
+      // how the pod changes were batched into syncs: no slice above 100, and far fewer slices
+      // than a slice per few pods (at most twice what a perfect packing needs).
+      const sizes = final.map((s) => s.endpoints.length);
+      assert.ok(sizes.every((n) => n > 0 && n <= 100), `slice sizes ${sizes.join(',')}`);
+      assert.equal(sizes.reduce((a, b) => a + b, 0), PODS);
+      assert.ok(sizes.length <= 2 * Math.ceil(PODS / 100), `${sizes.length} slices for ${PODS} endpoints: ${sizes.join(',')}`);
       const hostnames = new Set(final.flatMap((s) => s.endpoints.map((e) => e.hostname)));
       assert.equal(hostnames.size, PODS, 'every pod has its own hostname');
     } finally {
