@@ -36,7 +36,11 @@ const CLAIM_VOLUME = 'pv-binder/claim-volume';
 const NO_CLASS = '\u0000nil';
 
 export interface PvBinderOptions {
-  /** Claims and volumes synced in parallel; default 8. */
+  /**
+   * Claims and volumes synced in parallel; default 32. Upstream runs one worker per queue; here a
+   * sync mostly waits for its writes, and more of them in flight share SQLite commits (group
+   * commit): 10,000 claims bind in ~9 s with 32 against ~11.5 s with 8 (bench/binding.ts).
+   */
   readonly concurrency?: number;
   readonly recorder?: EventRecorder;
 }
@@ -131,7 +135,7 @@ export function pvBinderWith(opts: PvBinderOptions = {}): (client: ApiClient, in
     const nodeWatch: Watch<NodeObject> = { informer: nodeInf, toRequests: () => [] };
 
     return {
-      name: 'pv-binder', reconciler, concurrency: opts.concurrency ?? 8,
+      name: 'pv-binder', reconciler, concurrency: opts.concurrency ?? 32,
       watches: [claimWatch, volumeWatch, classWatch, podWatch, nodeWatch] as unknown as Watch[],
     };
   };
