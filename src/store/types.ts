@@ -38,6 +38,12 @@ export interface KeyValue {
   readonly value: Uint8Array;
   readonly createRevision: number;
   readonly modRevision: number;
+  /**
+   * What the writer handed in beside the bytes (its decoded form of them), on the KeyValue a
+   * write returns and publishes; never stored, absent on everything read back. Lets in-process
+   * readers of a fresh write skip decoding what the writer already has.
+   */
+  readonly companion?: unknown;
 }
 
 export type StoreEvent =
@@ -66,8 +72,8 @@ export interface Store {
   list(prefix: string, opts?: ListOptions): Promise<ListResult>;
   /** How many keys exist under the prefix now. */
   count(prefix: string): Promise<number>;
-  create(key: string, value: Uint8Array): Promise<KeyValue>;
-  update(key: string, value: Uint8Array, expectedModRevision: number): Promise<KeyValue>;
+  create(key: string, value: Uint8Array, companion?: unknown): Promise<KeyValue>;
+  update(key: string, value: Uint8Array, expectedModRevision: number, companion?: unknown): Promise<KeyValue>;
   delete(key: string, expectedModRevision?: number): Promise<KeyValue>;
   watch(prefix: string, afterRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent>;
   currentRevision(): Promise<number>;

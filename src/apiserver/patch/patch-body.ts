@@ -2,7 +2,7 @@
 // text itself (repeated keys; for JSON patches, operations with unknown members), as upstream's
 // strict unmarshalling of the patch does. Bodies arrive as text over HTTP and as values from
 // the in-process transport; values have no duplicates to report.
-import { badRequest, decodeYaml, duplicateFieldErrors, exceedsMaxDepth } from '../../core/index.js';
+import { badRequest, decodeYaml, duplicateFieldErrors, exceedsMaxDepth, jsonCopy } from '../../core/index.js';
 
 export type PatchKind = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -22,6 +22,9 @@ export function parsePatchBody(kind: PatchKind, body: unknown, collectStrict: bo
   if (exceedsMaxDepth(parsed.value)) {
     throw badRequest(`${kind === 'strategic' ? '' : kind === 'apply' ? 'error decoding YAML: ' : 'error decoding patch: '}exceeded max depth`);
   }
+  // An in-process caller's value is copied: patched objects take parts of the patch as they
+  // are, and the stored object they become is frozen and shared; the caller's must not be.
+  if (parsed.value === body && typeof body === 'object' && body !== null) return { ...parsed, value: jsonCopy(body) };
   return parsed;
 }
 

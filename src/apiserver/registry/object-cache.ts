@@ -6,12 +6,18 @@
 // anyway, so the cache costs no copies of its own, and what nobody holds is read again.
 import type { KubeObject, ResourceType } from '../../core/index.js';
 import type { KeyValue } from '../../store/index.js';
-import { decodeObject, deepFreeze } from './codec.js';
+import { adoptWritten, decodeObject, deepFreeze } from './codec.js';
 
 interface Entry {
   readonly type: ResourceType;
   readonly revision: number;
   readonly ref: WeakRef<KubeObject>;
+}
+
+/** What the registry hands the store beside the bytes of a write (KeyValue.companion). */
+export interface Written {
+  readonly type: ResourceType;
+  readonly object: KubeObject;
 }
 
 /** Entries whose objects were collected are swept when this many more have been added. */
@@ -26,7 +32,9 @@ export class ObjectCache {
     const hit = this.peek(type, kv);
     if (hit) return hit;
     const entry = this.#entries.get(kv.key);
-    const object = deepFreeze(decodeObject(type, kv));
+    const written = kv.companion as Written | undefined;
+    const object = (written?.type === type ? adoptWritten(written.object, kv.modRevision) : undefined)
+      ?? deepFreeze(decodeObject(type, kv));
     // Never replace a newer revision by an older one (a watch catching up decodes old events).
     if (!entry || entry.revision <= kv.modRevision) this.#set(kv.key, { type, revision: kv.modRevision, ref: new WeakRef(object) });
     return object;

@@ -12,7 +12,7 @@ import { decodeObject, encodeObject } from './codec.js';
 import { collectionPrefix, decodeContinue, encodeContinue, objectKey } from './keys.js';
 import { fillCreateMeta, generatedName, keepMetaForStatus, keepSystemMeta, sameObject, specChanged } from './meta.js';
 import { sameManagedFields, trackCreate, trackUpdate } from './managed-fields.js';
-import { ObjectCache } from './object-cache.js';
+import { ObjectCache, type Written } from './object-cache.js';
 import { storeErrorToApi } from './store-errors.js';
 import type { ResourceStrategy } from './strategy.js';
 import { validateGenericMeta, validateGenericMetaUpdate } from './validate-meta.js';
@@ -161,7 +161,8 @@ export class Registry {
       return obj;
     }
     try {
-      const kv = await this.#store.create(objectKey(type, namespace, meta.name!), encodeObject(obj));
+      const written: Written = { type, object: obj };
+      const kv = await this.#store.create(objectKey(type, namespace, meta.name!), encodeObject(obj), written);
       return this.objects.decode(type, kv);
     } catch (e) {
       if (isStoreError(e, 'KeyExists')) {
@@ -260,7 +261,8 @@ export class Registry {
           this.objects.forget(key, gone.modRevision);
           return next;
         }
-        return this.objects.decode(type, await this.#store.update(key, encodeObject(next), revision));
+        const written: Written = { type, object: next };
+        return this.objects.decode(type, await this.#store.update(key, encodeObject(next), revision, written));
       } catch (e) {
         if (isStoreError(e, 'Conflict') && !fresh) { attempt--; continue; }
         if (isStoreError(e, 'Conflict') && retryOnConflict && attempt < MAX_CAS_RETRIES) continue;

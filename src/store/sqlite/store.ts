@@ -250,7 +250,7 @@ export class SqliteStore implements Store, LogSource {
     return this.#q.count.get(prefix, endParam(prefixEnd(prefix)))!.n;
   }
 
-  async create(key: string, value: Uint8Array): Promise<KeyValue> {
+  async create(key: string, value: Uint8Array, companion?: unknown): Promise<KeyValue> {
     await this.#giveWay();
     this.#open();
     assertKey(key);
@@ -266,13 +266,15 @@ export class SqliteStore implements Store, LogSource {
     }
     if (!inserted) throw this.#err('KeyExists', `key ${key} already exists`);
     this.#written = rev;
-    const kv: KeyValue = { key, value: v, createRevision: rev, modRevision: rev };
+    const kv: KeyValue = companion === undefined
+      ? { key, value: v, createRevision: rev, modRevision: rev }
+      : { key, value: v, createRevision: rev, modRevision: rev, companion };
     this.#add(batch, { type: 'put', kv }, v.byteLength);
     await batch.done;
     return kv;
   }
 
-  async update(key: string, value: Uint8Array, expectedModRevision: number): Promise<KeyValue> {
+  async update(key: string, value: Uint8Array, expectedModRevision: number, companion?: unknown): Promise<KeyValue> {
     await this.#giveWay();
     this.#open();
     assertKey(key);
@@ -287,7 +289,9 @@ export class SqliteStore implements Store, LogSource {
       throw this.#fatal(batch, e);
     }
     this.#written = rev;
-    const kv: KeyValue = { key, value: v, createRevision: cur.create_rev, modRevision: rev };
+    const kv: KeyValue = companion === undefined
+      ? { key, value: v, createRevision: cur.create_rev, modRevision: rev }
+      : { key, value: v, createRevision: cur.create_rev, modRevision: rev, companion };
     this.#add(batch, { type: 'put', kv, prev: toKv(cur) }, v.byteLength);
     await batch.done;
     return kv;
