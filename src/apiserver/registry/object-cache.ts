@@ -1,7 +1,8 @@
 // Decoded objects, one per key and revision (upstream's watch cache plays this part): the
-// object a write produced is decoded once and that frozen copy is what the writer gets back,
-// what every watch event of the write carries, and what the next update of the key starts
-// from (upstream GuaranteedUpdate's cachedExistingObject), instead of three decodes and a read.
+// object a write stored (adopted as its own decode when JSON maps it onto itself, else decoded
+// once) is, frozen, what the writer gets back, what every watch event of the write carries,
+// and what the next update of the key starts from (upstream GuaranteedUpdate's
+// cachedExistingObject), instead of three decodes and a read.
 // Entries hold their objects weakly: informers and controllers keep the objects they use alive
 // anyway, so the cache costs no copies of its own, and what nobody holds is read again.
 import type { KubeObject, ResourceType } from '../../core/index.js';
