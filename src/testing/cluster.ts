@@ -14,11 +14,23 @@ export interface TestCluster extends RunningCluster {
   kubectl(version?: KubectlVersion): Kubectl;
 }
 
-export async function startTestCluster(opts: { components?: readonly Component[]; storeUrl?: string; podStreams?: PodStreams } = {}): Promise<TestCluster> {
+export interface TestClusterOptions {
+  /** Or a function of the cluster's private directory (removed on stop), for volumes and the like. */
+  readonly components?: readonly Component[] | ((dir: string) => readonly Component[]);
+  readonly storeUrl?: string;
+  readonly podStreams?: PodStreams;
+}
+
+export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-test-'));
-  const cluster = await startCluster({
-    storeUrl: opts.storeUrl ?? 'sqlite://:memory:', port: 0, components: opts.components, podStreams: opts.podStreams,
-  });
+  let cluster: RunningCluster;
+  try {
+    const components = typeof opts.components === 'function' ? opts.components(dir) : opts.components;
+    cluster = await startCluster({ storeUrl: opts.storeUrl ?? 'sqlite://:memory:', port: 0, components, podStreams: opts.podStreams });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const kubeconfig = join(dir, 'kubeconfig');
   writeKubeconfig(kubeconfig, {
     name: 'berth', server: cluster.server, caPem: cluster.credentials.ca.certPem, token: cluster.credentials.adminToken,

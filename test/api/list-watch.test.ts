@@ -1,5 +1,6 @@
 // List pagination and watch semantics on the wire: resourceVersion resume, selectors on watch,
 // bookmarks, timeoutSeconds, and 410 Gone once history is compacted.
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { after, before, describe, it } from 'node:test';
@@ -111,7 +112,7 @@ describe('/metrics', () => {
   it('reports requests, open watches, store size and controller queues in Prometheus format', async () => {
     const { controllerManager } = await import('../../src/cluster/index.js');
     const { silentLogger } = await import('../../src/controller-runtime/index.js');
-    const c = await startTestCluster({ components: [controllerManager({ logger: silentLogger })] });
+    const c = await startTestCluster({ components: (dir) => [controllerManager({ localPathRoot: join(dir, 'volumes'), logger: silentLogger })] });
     try {
       await call(c, 'GET', CMS);
       const anon = await call(c, 'GET', '/metrics', undefined, {}, null);

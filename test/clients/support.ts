@@ -1,6 +1,7 @@
 // Shared setup for the client-library tests: a whole cluster (every controller and one sim node,
 // as `berth up --runtime sim` runs it) and the official JS client bound to its kubeconfig.
 // The clients see only what a user's client would: the kubeconfig file and HTTPS.
+import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { controllerManager } from '../../src/cluster/index.js';
 import { silentLogger } from '../../src/controller-runtime/index.js';
@@ -12,8 +13,8 @@ export { eventually } from '../e2e/helpers.js';
 /** A cluster with every controller and one sim node; leader election off so controllers start at once. */
 export function startFullCluster(nodes = 1): Promise<TestCluster> {
   return startTestCluster({
-    components: [
-      controllerManager({ logger: silentLogger, leaderElection: false }),
+    components: (dir) => [
+      controllerManager({ localPathRoot: join(dir, 'volumes'), logger: silentLogger, leaderElection: false }),
       ...simNodes(nodes, { leaseRenewIntervalMs: 200, statusUpdateIntervalMs: 200, logger: silentLogger }),
     ],
   });

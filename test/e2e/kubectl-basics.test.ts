@@ -15,7 +15,7 @@ for (const version of KUBECTL_VERSIONS) {
     let cluster: TestCluster;
     let k: ReturnType<TestCluster['kubectl']>;
     before(async () => {
-      cluster = await startTestCluster({ components: [controllerManager({ logger: silentLogger })] });
+      cluster = await startTestCluster({ components: (dir) => [controllerManager({ localPathRoot: join(dir, 'volumes'), logger: silentLogger })] });
       k = cluster.kubectl(version);
     });
     after(async () => { await cluster?.stop(); });
