@@ -6,7 +6,7 @@
 // its fields changed; at most 10 update entries are kept (older ones fold into
 // "ancient-changes"); objects that have no managedFields are not given any by an update.
 import type { KubeObject } from '../../../../core/index.js';
-import { fieldPE } from './fieldpath.js';
+import { fieldPE } from '../../fieldpath.js';
 import { FieldSet } from './fieldset.js';
 import { goZero } from './go-shape.js';
 import { decodeManaged, emptyManaged, encodeManaged, isResetManagedFields, managerIdentity, type Managed } from './managers.js';

@@ -1,7 +1,7 @@
 // FieldsV1, the JSON trie managedFields store field sets in: each key is a path element
 // (`f:spec`, `k:{"name":"nginx"}`, ...) mapping to the set below it, and `".": {}` marks a
 // node that is itself a member while also having children. `{}` is a member with no children.
-import { comparePE, validPE, type PathElement } from './fieldpath.js';
+import { comparePE, validPE, type PathElement } from '../../fieldpath.js';
 import { FieldSet } from './fieldset.js';
 
 export type FieldsV1 = Record<string, unknown>;

@@ -2,7 +2,7 @@
 // paths ending at this node, `children` the sets below an element. Sets are immutable values
 // once built; every operation returns a new set and never keeps empty children, so "empty"
 // is a constant-time check.
-import { comparePE, type Path, type PathElement } from './fieldpath.js';
+import { comparePE, type Path, type PathElement } from '../../fieldpath.js';
 
 export class FieldSet {
   readonly members = new Set<PathElement>();

@@ -4,7 +4,7 @@
 // only is itself added or removed, along with everything below it. Both sides are given Go's
 // shape (go-shape.ts), as upstream compares Go objects — one level at a time, and only where
 // they differ: an update changes a few fields, and equal subtrees hold no change to find.
-import { fieldPE, type PathElement } from './fieldpath.js';
+import { fieldPE, type PathElement } from '../../fieldpath.js';
 import { FieldSet } from './fieldset.js';
 import { goShapeLevel } from './go-shape.js';
 import type { TypeNode } from '../../schema-model.js';

@@ -3,7 +3,7 @@
 //   scalars, atomic lists/structs, list items and map entries are members; struct fields are
 //   paths through which members are reached; unknown fields, wrong types, list items without
 //   their key fields and duplicate keys are errors, worded as upstream words them.
-import { fieldPE, indexPE, keyPE, peString, valuePE, type PathElement } from './fieldpath.js';
+import { fieldPE, indexPE, keyPE, peString, valuePE, type PathElement } from '../../fieldpath.js';
 import { FieldSet } from './fieldset.js';
 import type { ListNode, TypeNode } from '../../schema-model.js';
 

@@ -6,7 +6,7 @@
 //           removed unless another applier owns them; changing a field someone else owns is a
 //           conflict unless forced, and forcing takes the field away from them.
 // `ignored` are the fields the strategy resets (status on the main resource): never owned.
-import { fieldPE, type Path } from './fieldpath.js';
+import { fieldPE, type Path } from '../../fieldpath.js';
 import { FieldSet } from './fieldset.js';
 import type { VersionedSet } from './managers.js';
 import type { TypeNode } from '../../schema-model.js';
